@@ -1,0 +1,14 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+namespace CLI {
+class App;
+}
+
+namespace schemaforge::cli {
+
+// Each command lives in its own command_<name>.cpp and registers itself as a subcommand of `app`.
+// A command's callback reports failure by throwing command_failure, gen::input_error (exit 2) or
+// schemaforge::error (exit 1, or 2 for errc::invalid_argument).
+
+}  // namespace schemaforge::cli

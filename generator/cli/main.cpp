@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: MIT
+#include "commands.hpp"
+#include "exit_status.hpp"
+
+#include <schemaforge/errors.hpp>
+#include <schemaforge/gen/diagnostic.hpp>
+#include <schemaforge/version.hpp>
+
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+#include <string>
+
+namespace {
+
+int report(schemaforge::cli::exit_status status, const std::string& message) {
+  std::cerr << "schemaforge: error: " << message << '\n';
+  return status;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  namespace cli = schemaforge::cli;
+  CLI::App app{"schemaforge: JSON Schema -> C++ types, and structured extraction with language models", "schemaforge"};
+  app.set_version_flag("--version", std::string("schemaforge ") + schemaforge::version());
+  app.require_subcommand(1);
+  app.fallthrough(false);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    // CLI11 prints a usage block; the contract wants one line and exit 2.
+    return report(cli::exit_bad_input, std::string(e.what()) + " (run 'schemaforge --help' for usage)");
+  } catch (const cli::command_failure& e) {
+    return report(e.status(), e.what());
+  } catch (const schemaforge::gen::input_error& e) {
+    return report(cli::exit_bad_input, e.what());
+  } catch (const schemaforge::error& e) {
+    bool caller_mistake = e.code() == schemaforge::errc::invalid_argument;
+    return report(caller_mistake ? cli::exit_bad_input : cli::exit_work_failed, e.what());
+  } catch (const std::exception& e) {
+    return report(cli::exit_work_failed, e.what());
+  }
+  return cli::exit_ok;
+}
