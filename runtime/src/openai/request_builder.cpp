@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: MIT
+#include "openai/request_builder.hpp"
+
+#include "structure/strict_schema.hpp"
+
+#include <cctype>
+
+namespace schemaforge::detail {
+
+using nlohmann::json;
+
+std::string schema_instruction(const json& schema) {
+  return "Answer with one JSON value that is valid against the following JSON Schema, and nothing else: "
+         "no prose, no code fences.\nJSON Schema:\n" +
+         schema.dump();
+}
+
+json wire_messages(const std::vector<message>& messages) {
+  json out = json::array();
+  for (const auto& m : messages) out.push_back(json{{"role", to_string(m.role)}, {"content", m.content}});
+  return out;
+}
+
+json wire_messages(const input& in, structure_mode mode, const json& schema) {
+  std::string system = in.instructions;
+  if (mode == structure_mode::json || mode == structure_mode::prompt) {
+    if (!system.empty()) system += "\n\n";
+    system += schema_instruction(schema);
+  }
+  json out = json::array();
+  if (!system.empty()) out.push_back(json{{"role", "system"}, {"content", std::move(system)}});
+  for (const auto& m : in.messages) out.push_back(json{{"role", to_string(m.role)}, {"content", m.content}});
+  return out;
+}
+
+json chat_body(const call_options& options, const std::string& model, json messages) {
+  json body{{"model", model}, {"messages", std::move(messages)}};
+  if (options.temperature) body["temperature"] = *options.temperature;
+  if (options.max_tokens) body["max_tokens"] = *options.max_tokens;
+  return body;
+}
+
+json structure_body(const structure_request_spec& spec, const call_options& options, const std::string& model,
+                    json messages) {
+  json body = chat_body(options, model, std::move(messages));
+  const json& schema = *spec.schema;
+  switch (spec.mode) {
+    case structure_mode::json_schema: {
+      auto strict = make_strict(schema);
+      body["response_format"] = json{{"type", "json_schema"},
+                                     {"json_schema", json{{"name", spec.schema_name},
+                                                          {"strict", strict.strict},
+                                                          {"schema", std::move(strict.schema)}}}};
+      break;
+    }
+    case structure_mode::tools: {
+      auto strict = make_strict(schema);
+      json function{{"name", spec.schema_name},
+                    {"description", "Record the structured answer. Call it exactly once with every field."},
+                    {"parameters", std::move(strict.schema)}};
+      if (strict.strict) function["strict"] = true;
+      body["tools"] = json::array({json{{"type", "function"}, {"function", std::move(function)}}});
+      body["tool_choice"] = json{{"type", "function"}, {"function", json{{"name", spec.schema_name}}}};
+      break;
+    }
+    case structure_mode::json:
+      body["response_format"] = json{{"type", "json_object"}};
+      break;
+    case structure_mode::prompt:
+    case structure_mode::automatic:
+      break;
+  }
+  return body;
+}
+
+std::string schema_name_for(const std::string& preferred, const json& schema) {
+  std::string source = preferred;
+  if (source.empty() && schema.is_object()) {
+    if (auto t = schema.find("title"); t != schema.end() && t->is_string()) source = t->get<std::string>();
+  }
+  std::string name;
+  for (char c : source) {
+    if (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-') name += c;
+    else if (c == ' ' || c == '.') name += '_';
+    if (name.size() == 64) break;
+  }
+  return name.empty() ? "response" : name;
+}
+
+}  // namespace schemaforge::detail
