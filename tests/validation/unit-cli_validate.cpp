@@ -88,7 +88,7 @@ TEST_CASE("schemaforge validate") {
     CHECK(r.out ==
           "bad.json: : missing required property 'name'\n"
           "bad.json: /extra: property is not allowed here\n"
-          "bad.json: /tags/1: type integer is not allowed here\n");
+          "bad.json: /tags/1: expected string, got integer\n");
     CHECK(r.err == "schemaforge: error: 1 of 2 instance(s) are invalid (person.schema.json)\n");
   }
   SECTION("--max-errors limits the lines per instance") {

@@ -64,7 +64,18 @@ TEST_CASE("schema validates instances with JSON pointers into the instance") {
     CHECK_FALSE(s.is_valid(json::object()));
   }
   SECTION("a wrong type names the pointer and the type found") {
-    CHECK(lines(s.validate(json{{"name", 5}})) == std::vector<std::string>{"/name: type integer is not allowed here"});
+    CHECK(lines(s.validate(json{{"name", 5}})) == std::vector<std::string>{"/name: expected string, got integer"});
+  }
+  SECTION("type errors name the expected types through $ref, anyOf and integer") {
+    const schema typed(json::parse(R"({"$defs": {"n": {"anyOf": [{"type": "string"}, {"type": "null"}]}},
+      "properties": {"a": {"$ref": "#/$defs/n"}, "b": {"type": "integer"}, "c": {"type": ["boolean", "array"]}},
+      "patternProperties": {"^x": {"type": "string"}}})"));
+    CHECK(lines(typed.validate(json{{"a", 1}})) ==
+          std::vector<std::string>{"/a: expected string or null, got integer", "/a: matches none of the anyOf schemas"});
+    CHECK(lines(typed.validate(json{{"b", "1"}})) == std::vector<std::string>{"/b: expected integer, got string"});
+    CHECK(lines(typed.validate(json{{"c", 1.5}})) == std::vector<std::string>{"/c: expected boolean or array, got number"});
+    // Where the expected type is not found cheaply, the message still names what was found.
+    CHECK(lines(typed.validate(json{{"x1", 1}})) == std::vector<std::string>{"/x1: type integer is not allowed here"});
   }
   SECTION("array items are addressed by index, nested objects by key") {
     auto errors = s.validate(json::parse(R"({"name": "x", "tags": ["a", 2, "c", false], "address": {}})"));
@@ -80,8 +91,8 @@ TEST_CASE("schema validates instances with JSON pointers into the instance") {
   SECTION("keys that look like indices or need escaping stay keys") {
     const schema map_schema(json::parse(R"({"additionalProperties": {"type": "string"}})"));
     auto errors = map_schema.validate(json::parse(R"({"0": 1, "a/b~c": 2})"));
-    CHECK(lines(errors) == std::vector<std::string>{"/0: type integer is not allowed here",
-                                                    "/a~1b~0c: type integer is not allowed here"});
+    CHECK(lines(errors) == std::vector<std::string>{"/0: expected string, got integer",
+                                                    "/a~1b~0c: expected string, got integer"});
   }
   SECTION("bounds read as plain numbers") {
     CHECK(lines(s.validate(json{{"name", "x"}, {"age", -1}})) ==

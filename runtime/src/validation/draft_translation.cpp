@@ -278,6 +278,7 @@ json translator::walk(const json& node, const std::string& original, const std::
         json widened = json::array();
         for (auto& name : names) widened.push_back(name == "integer" ? json("number") : name);
         out[keyword] = widened.size() == 1 ? widened[0] : widened;
+        out["x-schemaforge-type"] = value;  // for error messages: the type the author wrote
         extra_all_of.push_back({{"multipleOf", 1.0}});
       }
     } else if (keyword == "properties" || keyword == "patternProperties" || keyword == "$defs" || keyword == "definitions") {

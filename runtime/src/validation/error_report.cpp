@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "validation/error_report.hpp"
 
+#include <algorithm>
 #include <cctype>
+#include <cstdlib>
 #include <string_view>
 
 namespace schemaforge::detail {
@@ -86,6 +88,115 @@ std::string instance_pointer(const nlohmann::json& instance, const std::vector<s
 
 namespace {
 
+std::string unescape_token(std::string_view token) {
+  std::string out;
+  for (std::size_t i = 0; i < token.size(); ++i) {
+    if (token[i] == '~' && i + 1 < token.size()) {
+      out += token[i + 1] == '1' ? '/' : '~';
+      ++i;
+    } else {
+      out += token[i];
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> pointer_tokens(const std::string& pointer) {
+  std::vector<std::string> tokens;
+  std::size_t pos = 0;
+  while (pos < pointer.size()) {
+    std::size_t next = pointer.find('/', pos + 1);
+    if (next == std::string::npos) next = pointer.size();
+    tokens.push_back(unescape_token(std::string_view(pointer).substr(pos + 1, next - pos - 1)));
+    pos = next;
+  }
+  return tokens;
+}
+
+// Collects the `type`s of every subschema that applies at `tokens` (a path into the instance),
+// looking through $ref and allOf/anyOf/oneOf. Only for wording an error: never for verdicts.
+class expected_type_finder {
+ public:
+  explicit expected_type_finder(const nlohmann::json& root) : root_(root) {}
+
+  void collect(const nlohmann::json& schema, const nlohmann::json* instance, const std::vector<std::string>& tokens,
+               std::size_t at, int depth) {
+    if (!schema.is_object() || depth > 32 || types.size() > 8) return;
+    if (auto ref = schema.find("$ref"); ref != schema.end() && ref->is_string()) {
+      // Translated references are "#<pointer>" with '%' written as "%25".
+      const std::string& reference = ref->get_ref<const std::string&>();
+      std::string pointer;
+      for (std::size_t i = 1; i < reference.size(); ++i) {
+        pointer += reference[i];
+        if (reference.compare(i, 3, "%25") == 0) i += 2;
+      }
+      auto json_pointer = nlohmann::json::json_pointer(pointer);
+      if (root_.contains(json_pointer)) collect(root_[json_pointer], instance, tokens, at, depth + 1);
+      return;  // draft-07 semantics: siblings of $ref do not apply
+    }
+    for (const char* keyword : {"allOf", "anyOf", "oneOf"}) {
+      if (auto list = schema.find(keyword); list != schema.end() && list->is_array()) {
+        for (const auto& entry : *list) collect(entry, instance, tokens, at, depth + 1);
+      }
+    }
+    if (at == tokens.size()) {
+      const auto type = schema.find("x-schemaforge-type") != schema.end() ? schema.find("x-schemaforge-type")
+                                                                           : schema.find("type");
+      if (type == schema.end()) return;
+      if (type->is_string()) types.push_back(type->get<std::string>());
+      if (type->is_array()) {
+        for (const auto& name : *type) {
+          if (name.is_string()) types.push_back(name.get<std::string>());
+        }
+      }
+      return;
+    }
+    const std::string& token = tokens[at];
+    if (!instance) return;
+    if (instance->is_object()) {
+      const nlohmann::json* child = instance->contains(token) ? &(*instance)[token] : nullptr;
+      if (auto properties = schema.find("properties"); properties != schema.end() && properties->contains(token)) {
+        collect((*properties)[token], child, tokens, at + 1, depth + 1);
+      } else if (auto additional = schema.find("additionalProperties"); additional != schema.end()) {
+        collect(*additional, child, tokens, at + 1, depth + 1);
+      }
+    } else if (instance->is_array()) {
+      std::size_t index = std::strtoull(token.c_str(), nullptr, 10);
+      const nlohmann::json* child = index < instance->size() ? &(*instance)[index] : nullptr;
+      if (auto items = schema.find("items"); items != schema.end()) {
+        if (items->is_array()) {
+          if (index < items->size()) {
+            collect((*items)[index], child, tokens, at + 1, depth + 1);
+          } else if (auto additional = schema.find("additionalItems"); additional != schema.end()) {
+            collect(*additional, child, tokens, at + 1, depth + 1);
+          }
+        } else {
+          collect(*items, child, tokens, at + 1, depth + 1);
+        }
+      }
+    }
+  }
+
+  std::vector<std::string> types;
+
+ private:
+  const nlohmann::json& root_;
+};
+
+std::string expected_types(const nlohmann::json& translated, const nlohmann::json& instance, const std::string& pointer) {
+  expected_type_finder finder(translated);
+  finder.collect(translated, &instance, pointer_tokens(pointer), 0, 0);
+  std::vector<std::string> unique;
+  for (const auto& type : finder.types) {
+    if (std::find(unique.begin(), unique.end(), type) == unique.end()) unique.push_back(type);
+  }
+  std::string text;
+  for (std::size_t i = 0; i < unique.size(); ++i) {
+    text += (i == 0 ? "" : i + 1 == unique.size() ? " or " : ", ") + unique[i];
+  }
+  return text;
+}
+
 std::string short_message(const std::string& description, const nlohmann::json* value) {
   // A parent's summary of a child failure; the child's own error says more.
   for (std::string_view wrapper :
@@ -149,8 +260,8 @@ bool pointer_less(const std::string& a, const std::string& b) {
   return a.size() - i < b.size() - j;
 }
 
-std::optional<validation_error> describe(const nlohmann::json& instance, const std::vector<std::string>& context,
-                                         const std::string& description) {
+std::optional<validation_error> describe(const nlohmann::json& translated, const nlohmann::json& instance,
+                                         const std::vector<std::string>& context, const std::string& description) {
   validation_error result{instance_pointer(instance, context), ""};
   const nlohmann::json* value = nullptr;
   if (auto pointer = nlohmann::json::json_pointer(result.pointer); instance.contains(pointer)) {
@@ -158,6 +269,11 @@ std::optional<validation_error> describe(const nlohmann::json& instance, const s
   }
   result.message = short_message(description, value);
   if (result.message.empty()) return std::nullopt;
+  if (starts_with(description, "Value type not permitted")) {
+    if (std::string expected = expected_types(translated, instance, result.pointer); !expected.empty()) {
+      result.message = "expected " + expected + ", got " + json_type(value);
+    }
+  }
   // valijson names an unexpected property at its parent; it is clearer at the property itself.
   const std::string prefix = "property '", suffix = "' is not allowed";
   if (result.message.size() > prefix.size() + suffix.size() && starts_with(result.message, prefix) &&

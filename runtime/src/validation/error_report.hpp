@@ -20,7 +20,9 @@ bool pointer_less(const std::string& a, const std::string& b);
 
 // One of valijson's errors as a pointer and a short, one-line message; std::nullopt when the
 // description only repeats that a child failed (the child's own error is already in the list).
-std::optional<validation_error> describe(const nlohmann::json& instance, const std::vector<std::string>& context,
-                                         const std::string& description);
+// `translated` is the schema valijson compiled (see draft_translation.hpp): it tells a type error
+// which types were expected.
+std::optional<validation_error> describe(const nlohmann::json& translated, const nlohmann::json& instance,
+                                         const std::vector<std::string>& context, const std::string& description);
 
 }  // namespace schemaforge::detail

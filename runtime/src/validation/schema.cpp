@@ -27,6 +27,7 @@ namespace schemaforge {
 
 struct schema_impl {
   nlohmann::json document;
+  nlohmann::json translated;  // what `compiled` was parsed from; error messages read it
   valijson::Schema compiled;
 
   // valijson's Validator caches compiled patterns in itself, so one must not be shared between
@@ -78,6 +79,7 @@ schema::schema(const nlohmann::json& document) {
     valijson::SchemaParser parser(valijson::SchemaParser::kDraft7);
     valijson::adapters::NlohmannJsonAdapter adapter(translated.document);
     parser.populateSchema(adapter, impl->compiled);
+    impl->translated = std::move(translated.document);
   } catch (const std::exception& e) {
     // The translation checks keyword values with pointers; what valijson still rejects is reported as is.
     throw error(make_error_code(errc::invalid_argument),
@@ -107,7 +109,7 @@ std::vector<validation_error> schema::validate(const nlohmann::json& instance, s
   bool any_failure = false;
   valijson::ValidationResults::Error raw;
   while (results.popError(raw)) {
-    auto described = detail::describe(instance, raw.context, raw.description);
+    auto described = detail::describe(impl_->translated, instance, raw.context, raw.description);
     if (!described) {
       if (!any_failure) first_failure = detail::instance_pointer(instance, raw.context);
       any_failure = true;
