@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#include "openai/chat_completion.hpp"
 #include "stream/chat_stream_assembler.hpp"
 
 #include <catch2/catch.hpp>
@@ -167,6 +168,31 @@ TEST_CASE("stream assembly: every recorded provider stream matches its manifest"
   }
 }
 
+TEST_CASE("stream assembly: the assembled answer goes through the non-streaming response parser") {
+  for (const stream_fixture& f : stream_fixtures()) {
+    INFO(f.file);
+    chat_stream_assembler a;
+    a.feed(f.body);
+    a.finish();
+    const auto parsed = schemaforge::detail::parse_chat_completion(a.to_completion().dump());
+    REQUIRE(parsed.choices.size() == a.choice_count());
+    for (const auto& choice : parsed.choices) {
+      const auto& assembled = a.choices().at(static_cast<std::size_t>(choice.index));
+      CHECK(choice.content.value_or("") == assembled.content);
+      CHECK(choice.refusal == assembled.refusal);
+      CHECK(choice.reasoning == assembled.reasoning);
+      CHECK(choice.finish_reason == assembled.finish_reason);
+      REQUIRE(choice.tool_calls.size() == assembled.tool_calls.size());
+      for (std::size_t k = 0; k < choice.tool_calls.size(); ++k) {
+        CHECK(choice.tool_calls[k].id == assembled.tool_calls[k].id);
+        CHECK(choice.tool_calls[k].name == assembled.tool_calls[k].name);
+        CHECK(choice.tool_calls[k].arguments == assembled.tool_calls[k].arguments);
+      }
+    }
+    if (a.usage()) CHECK(parsed.usage.total_tokens == a.usage()->total_tokens);
+  }
+}
+
 TEST_CASE("stream assembly: random chunk sizes give the same result") {
   std::mt19937 rng(6);
   for (const stream_fixture& f : stream_fixtures()) {
@@ -231,6 +257,9 @@ TEST_CASE("stream assembly: details of particular providers") {
   SECTION("reasoning deltas are not content") {
     const auto a = assemble("xai-tool-call-reasoning.sse");
     CHECK(a->choices().at(0).content.empty());
+    CHECK(a->choices()[0].reasoning == "First, the user is");
+    CHECK(assemble("mistral-reasoning-content-parts.sse")->choices().at(0).reasoning ==
+          "The user is asking for 2+2. This is basic arithmetic. 2+2=4.");
     CHECK(a->usage()->total_tokens == 513);
   }
   SECTION("trailing chunks after the usage chunk") {

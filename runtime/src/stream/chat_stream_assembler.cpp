@@ -37,6 +37,20 @@ schemaforge::usage read_usage(const json& u) {
   return out;
 }
 
+// A "thinking" part holds its text directly or as nested text parts.
+void append_reasoning(const json& part, std::string& out) {
+  const json* inner = member(part, string_member(part, "type") == "thinking" ? "thinking" : "reasoning");
+  if (inner == nullptr) return;
+  if (inner->is_string()) {
+    out += inner->get_ref<const std::string&>();
+  } else if (inner->is_array()) {
+    for (const json& p : *inner) {
+      if (p.is_string()) out += p.get_ref<const std::string&>();
+      if (p.is_object()) out += string_member(p, "text");
+    }
+  }
+}
+
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r' || s.front() == '\n')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n')) s.remove_suffix(1);
@@ -212,12 +226,18 @@ void chat_stream_assembler::on_choice(const json& choice, std::size_t position) 
         for (const json& part : *content) {
           if (part.is_string()) {
             add_text(part.get_ref<const std::string&>());
-          } else if (part.is_object() && (string_member(part, "type") == "text" || member(part, "type") == nullptr)) {
+            continue;
+          }
+          const std::string_view type = string_member(part, "type");
+          if (type.empty() || type == "text" || type == "output_text") {
             add_text(string_member(part, "text"));
+          } else if (type == "thinking" || type == "reasoning") {
+            append_reasoning(part, c.reasoning);
           }
         }
       }
     }
+    for (const char* key : {"reasoning_content", "reasoning"}) c.reasoning.append(string_member(*delta, key));
     if (const std::string_view refusal = string_member(*delta, "refusal"); !refusal.empty()) {
       c.refusal.append(refusal);
       if (handlers_.on_refusal) handlers_.on_refusal(index, refusal);
@@ -328,6 +348,7 @@ json chat_stream_assembler::to_completion() const {
     const bool other_answer = !c.tool_calls.empty() || !c.refusal.empty();
     message["content"] = c.content.empty() && other_answer ? json(nullptr) : json(c.content);
     message["refusal"] = c.refusal.empty() ? json(nullptr) : json(c.refusal);
+    if (!c.reasoning.empty()) message["reasoning_content"] = c.reasoning;
     if (!c.tool_calls.empty()) {
       json calls = json::array();
       for (const stream_tool_call& t : c.tool_calls) {

@@ -34,6 +34,7 @@ struct stream_choice {
   bool seen = false;                          // some chunk mentioned this index
   std::string content;                        // text deltas (typed "text" parts included)
   std::string refusal;                        // refusal deltas
+  std::string reasoning;                      // reasoning_content / reasoning / "thinking" parts
   std::vector<stream_tool_call> tool_calls;   // in order of first appearance
   std::optional<std::string> finish_reason;   // the last non-null value ("" kept as sent)
 };
@@ -79,7 +80,8 @@ struct stream_provider_error {
 
 // Turns a chat-completions SSE body (chat.completion.chunk events) into choices, usage and an end
 // status, calling handlers for each delta as it arrives. Tolerates what providers really send:
-// usage-only chunks with empty choices, trailing chunks after the finish, reasoning fields (ignored),
+// usage-only chunks with empty choices, trailing chunks after the finish, reasoning fields (kept
+// apart from the answer, no events),
 // content as an array of typed parts, tool calls without index or with ids repeated as "", chunks
 // with an error object, `event: error` events, comment lines.
 class chat_stream_assembler {
