@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: MIT
+// The public entry points of structure.hpp and chat.hpp: bind the engine to a client's HTTP
+// layer, spawn it on the client's executor, and the blocking twins.
+#include <schemaforge/chat.hpp>
+#include <schemaforge/structure.hpp>
+
+#include "http/async_send.hpp"
+#include "http/http_error.hpp"
+#include "structure/structure_engine.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <future>
+#include <optional>
+
+namespace schemaforge {
+namespace detail {
+namespace {
+
+namespace asio = boost::asio;
+
+asio::awaitable<transport_result> send_once(client keep, retry_settings settings, std::string body,
+                                            attempt::kind first_kind, ledger& attempts) {
+  settings.first_attempt_kind = first_kind;
+  http_request request;
+  request.path = "/chat/completions";
+  request.body = std::move(body);
+  auto [ec, response] = co_await async_send(state_of(keep), std::move(request), settings, attempts,
+                                            asio::as_tuple(asio::use_awaitable));
+  transport_result out;
+  out.ec = ec;
+  out.status = response.status;
+  out.request_id = std::string(response.header("x-request-id"));
+  out.body = std::move(response.body);
+  co_return out;
+}
+
+// The engine's view of a client for one call; the deadline starts now.
+endpoint_io endpoint_of(const client& c, const call_options& options) {
+  const client_options& settings = c.options();
+  retry_settings retry = retry_settings_from(settings);
+  if (options.max_retries) retry.max_retries = std::max(0, *options.max_retries);
+  if (options.timeout) retry.request_timeout = *options.timeout;
+  if (options.deadline) retry.deadline = std::chrono::steady_clock::now() + *options.deadline;
+
+  endpoint_io io;
+  io.base_url = settings.base_url;
+  io.model = settings.model;
+  // Copies of a client share its state: holding one keeps the connection pool alive for the call.
+  io.send = [keep = c, retry](std::string body, attempt::kind kind, ledger& attempts) {
+    return send_once(keep, retry, std::move(body), kind, attempts);
+  };
+  io.transport_failure = [settings](const transport_result& r, const ledger& attempts) {
+    http_response last;
+    last.status = r.status;
+    last.body = r.body;
+    if (!r.request_id.empty()) last.headers.emplace_back("x-request-id", r.request_id);
+    return make_transport_error(r.ec, last, attempts, settings);
+  };
+  return io;
+}
+
+// Any cancellation type requested through the caller's slot ends the call.
+template <typename T>
+asio::awaitable<T> cancellable(asio::awaitable<T> work) {
+  co_await asio::this_coro::reset_cancellation_state(asio::enable_total_cancellation());
+  co_return co_await std::move(work);
+}
+
+template <typename Result, typename Start>
+Result run_blocking_impl(const client& c, Start start) {
+  auto ex = c.get_executor();
+  std::optional<Result> value;
+  std::exception_ptr failure;
+  if (const auto* io_ex = ex.target<asio::io_context::executor_type>()) {
+    if (io_ex->running_in_this_thread())
+      throw error(errc::invalid_argument,
+                  "a blocking call was made from a handler of the client's own io_context; use the async form there");
+    auto& context = io_ex->context();
+    bool done = false;
+    start([&](std::exception_ptr e, Result r) {
+      failure = e;
+      if (!e) value = std::move(r);
+      done = true;
+    });
+    if (context.stopped()) context.restart();
+    while (!done) {
+      if (context.run_one() == 0) break;  // no work left: the operation cannot complete
+    }
+    if (!done)
+      throw error(errc::invalid_argument, "the client's io_context ran out of work before the call completed");
+  } else {
+    // Another executor (a thread pool, a strand run elsewhere): wait for its threads to finish the call.
+    std::promise<Result> promise;
+    auto future = promise.get_future();
+    start([&promise](std::exception_ptr e, Result r) {
+      if (e) promise.set_exception(e);
+      else promise.set_value(std::move(r));
+    });
+    return future.get();
+  }
+  if (failure) std::rethrow_exception(failure);
+  return std::move(*value);
+}
+
+}  // namespace
+
+void start_structure(const client& c, input in, schema target, structure_options options, structure_handler handler) {
+  endpoint_io io = endpoint_of(c, options);
+  asio::co_spawn(c.get_executor(),
+                 cancellable(run_structure(std::move(io), std::move(in), std::move(target), std::move(options))),
+                 std::move(handler));
+}
+
+void start_chat(const client& c, std::vector<message> messages, chat_options options, chat_handler handler) {
+  endpoint_io io = endpoint_of(c, options);
+  asio::co_spawn(c.get_executor(), cancellable(run_chat(std::move(io), std::move(messages), std::move(options))),
+                 std::move(handler));
+}
+
+std::exception_ptr decode_failure(const std::exception& what, ledger attempts) {
+  error e(errc::validation_failed,
+          std::string("the answer matches the schema but does not decode into the C++ type: ") + what.what());
+  e.ledger = std::move(attempts);
+  return std::make_exception_ptr(std::move(e));
+}
+
+structure_result<nlohmann::json> run_blocking(const client& c, input in, schema target, structure_options options) {
+  return run_blocking_impl<structure_result<nlohmann::json>>(c, [&](auto handler) {
+    start_structure(c, std::move(in), std::move(target), std::move(options), structure_handler(std::move(handler)));
+  });
+}
+
+}  // namespace detail
+
+structure_result<nlohmann::json> structure(const client& c, input in, const schema& target, structure_options options) {
+  return detail::run_blocking(c, std::move(in), target, std::move(options));
+}
+
+structure_result<nlohmann::json> structure(const client& c, input in, const nlohmann::json& schema_document,
+                                           structure_options options) {
+  return detail::run_blocking(c, std::move(in), schema(schema_document), std::move(options));
+}
+
+structure_result<nlohmann::json> structure(const client& c, input in, const schema& target, structure_options options,
+                                           std::error_code& ec, error* failure) {
+  ec.clear();
+  try {
+    return detail::run_blocking(c, std::move(in), target, std::move(options));
+  } catch (const error& e) {
+    ec = e.code();
+    if (failure) *failure = e;
+  }
+  return {};
+}
+
+chat_result chat(const client& c, std::vector<message> messages, chat_options options) {
+  return detail::run_blocking_impl<chat_result>(c, [&](auto handler) {
+    detail::start_chat(c, std::move(messages), std::move(options), detail::chat_handler(std::move(handler)));
+  });
+}
+
+}  // namespace schemaforge
