@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include <schemaforge/chat.hpp>
+#include <schemaforge/chat_types.hpp>
 #include <schemaforge/messages.hpp>
 #include <schemaforge/structure_options.hpp>
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include <schemaforge/chat.hpp>
+#include <schemaforge/chat_types.hpp>
 #include <schemaforge/errors.hpp>
 #include <schemaforge/ledger.hpp>
 #include <schemaforge/messages.hpp>
