@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "http/async_post.hpp"
+#include "http/http_error.hpp"
+#include "http/retry_policy.hpp"
+
+#include <boost/asio/compose.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <memory>
+
+namespace schemaforge::detail {
+
+// The state of one call across its attempts; allocated once per call so that it does not move
+// while the transfer or the timer refer to it.
+struct send_state {
+  http_request request;
+  retry_settings settings;
+  ledger* attempts;
+  int retry_index = 0;                                   // retries done so far
+  std::chrono::steady_clock::time_point attempt_started;
+  std::chrono::milliseconds waited_before{0};
+  bool attempt_cut_by_deadline = false;                  // this attempt's timeout is the deadline
+  std::optional<boost::asio::steady_timer> timer;
+};
+
+// The retrying operation behind async_send (see there).
+class send_op {
+ public:
+  send_op(client_state& state, std::unique_ptr<send_state> data) : state_(&state), data_(std::move(data)) {}
+
+  template <class Self>
+  void operator()(Self& self) {
+    // Whatever the caller's filter, any cancellation request ends the call.
+    self.reset_cancellation_state(boost::asio::enable_total_cancellation());
+    start_attempt(self);
+  }
+
+  // An attempt ended.
+  template <class Self>
+  void operator()(Self& self, std::error_code ec, http_response response) {
+    send_state& d = *data_;
+    attempt record;
+    record.reason = d.retry_index == 0 ? d.settings.first_attempt_kind : attempt::kind::retry;
+    record.http_status = response.status;
+    record.latency = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                                           d.attempt_started);
+    record.waited_before = d.waited_before;
+    record.request_id = std::string(response.header("x-request-id"));
+
+    if (ec == errc::cancelled || (self.cancelled() != boost::asio::cancellation_type::none && ec)) {
+      record.error = make_error_code(errc::cancelled);
+      record.message = "cancelled";
+      d.attempts->push_back(std::move(record));
+      return self.complete(make_error_code(errc::cancelled), std::move(response));
+    }
+    const attempt_outcome outcome = classify_attempt(ec, response);
+    record.error = outcome.error;
+    if (outcome.error) {
+      record.message = describe_attempt(outcome.error, response);
+      if (outcome.error == errc::timeout)
+        record.message = d.attempt_cut_by_deadline ? "the call's deadline passed during the attempt"
+                                                   : "the attempt ran past its timeout of " +
+                                                         std::to_string(d.settings.request_timeout.count()) + " ms";
+    }
+    d.attempts->push_back(std::move(record));
+    if (!outcome.error) return self.complete({}, std::move(response));
+
+    const bool deadline_hit = outcome.error == errc::timeout && d.attempt_cut_by_deadline;
+    if (!outcome.retryable || deadline_hit || d.retry_index >= d.settings.max_retries)
+      return self.complete(outcome.error, std::move(response));
+
+    const std::chrono::milliseconds wait = retry_wait(response, d.retry_index, d.settings);
+    if (d.settings.deadline && std::chrono::steady_clock::now() + wait >= *d.settings.deadline) {
+      d.attempts->back().message += "; the wait before the next attempt would pass the call's deadline";
+      return self.complete(make_error_code(errc::timeout), std::move(response));
+    }
+    ++d.retry_index;
+    d.waited_before = wait;
+    if (!d.timer) d.timer.emplace(state_->executor());
+    d.timer->expires_after(wait);
+    d.timer->async_wait(std::move(self));
+  }
+
+  // A wait before a retry ended.
+  template <class Self>
+  void operator()(Self& self, boost::system::error_code ec) {
+    if (ec || self.cancelled() != boost::asio::cancellation_type::none) {
+      attempt record;
+      record.reason = attempt::kind::retry;
+      record.waited_before = data_->waited_before;
+      record.error = make_error_code(errc::cancelled);
+      record.message = "cancelled while waiting to retry";
+      data_->attempts->push_back(std::move(record));
+      return self.complete(make_error_code(errc::cancelled), http_response{});
+    }
+    start_attempt(self);
+  }
+
+ private:
+  template <class Self>
+  void start_attempt(Self& self) {
+    send_state& d = *data_;
+    const auto now = std::chrono::steady_clock::now();
+    std::chrono::milliseconds timeout = d.settings.request_timeout;
+    d.attempt_cut_by_deadline = false;
+    if (d.settings.deadline) {
+      const auto left = std::chrono::ceil<std::chrono::milliseconds>(*d.settings.deadline - now);
+      if (left.count() <= 0) {
+        attempt record;
+        record.reason = d.retry_index == 0 ? d.settings.first_attempt_kind : attempt::kind::retry;
+        record.waited_before = d.waited_before;
+        record.error = make_error_code(errc::timeout);
+        record.message = "the call's deadline passed before the attempt could start";
+        d.attempts->push_back(std::move(record));
+        return self.complete(make_error_code(errc::timeout), http_response{});
+      }
+      if (left <= timeout) {
+        timeout = left;
+        d.attempt_cut_by_deadline = true;
+      }
+    }
+    d.attempt_started = now;
+    async_post_ref(*state_, d.request, timeout, std::move(self));
+  }
+
+  client_state* state_;
+  std::unique_ptr<send_state> data_;
+};
+
+// Sends `request` with the transport's retry policy (retry_policy.hpp), appending one
+// schemaforge::attempt per HTTP attempt to `attempts`, which must outlive the operation.
+// Completes with {} and the response for a 2xx answer; otherwise with errc::connection, timeout,
+// http_status, rate_limited (429 after every retry), quota or cancelled, and the last response
+// (status 0 when none arrived). Per-operation cancellation (any type) ends the transfer in flight
+// or the wait before a retry. Signature: void(std::error_code, http_response).
+template <class Token>
+auto async_send(client_state& state, http_request request, retry_settings settings, ledger& attempts,
+                Token&& token) {
+  auto data = std::make_unique<send_state>();
+  data->request = std::move(request);
+  data->settings = settings;
+  data->attempts = &attempts;
+  return boost::asio::async_compose<Token, void(std::error_code, http_response)>(
+      send_op(state, std::move(data)), token, state.executor());
+}
+
+// The retry settings a client's options give for one call starting now.
+inline retry_settings retry_settings_from(const client_options& options) {
+  retry_settings settings;
+  settings.max_retries = options.max_retries < 0 ? 0 : options.max_retries;
+  settings.request_timeout = options.request_timeout;
+  if (options.total_timeout) settings.deadline = std::chrono::steady_clock::now() + *options.total_timeout;
+  return settings;
+}
+
+}  // namespace schemaforge::detail

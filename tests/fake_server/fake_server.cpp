@@ -1,0 +1,366 @@
+// SPDX-License-Identifier: MIT
+#include "fake_server.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include <algorithm>
+#include <cstdio>
+#include <deque>
+#include <fstream>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+namespace schemaforge::testing {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = boost::beast::http;
+using asio::ip::tcp;
+using json = nlohmann::json;
+
+std::string_view recorded_request::header(std::string_view lower_name) const noexcept {
+  for (const auto& [name, value] : headers)
+    if (name == lower_name) return value;
+  return {};
+}
+
+json recorded_request::json() const { return nlohmann::json::parse(body, nullptr, false); }
+
+namespace {
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+
+// The echo used when an entry names no content: the last message's text, so that tests can
+// choose the "model's" answer through their input.
+std::string echo_content(const json& request) {
+  if (request.is_object()) {
+    auto messages = request.find("messages");
+    if (messages != request.end() && messages->is_array() && !messages->empty()) {
+      const auto& content = messages->back().value("content", json());
+      if (content.is_string()) return content.get<std::string>();
+      if (!content.is_null()) return content.dump();
+    }
+  }
+  return "{}";
+}
+
+json usage_of(const json& entry) {
+  if (entry.contains("usage")) return entry["usage"];
+  return {{"prompt_tokens", 10}, {"completion_tokens", 5}, {"total_tokens", 15}};
+}
+
+json chat_completion(const json& entry, const json& request, std::size_t n) {
+  json message = {{"role", "assistant"}, {"refusal", nullptr}};
+  std::string finish = "stop";
+  if (entry.contains("tool_arguments")) {
+    message["content"] = nullptr;
+    message["tool_calls"] = json::array({{{"id", "call_fake_" + std::to_string(n)},
+                                          {"type", "function"},
+                                          {"function",
+                                           {{"name", entry.value("tool_name", std::string("extract"))},
+                                            {"arguments", entry["tool_arguments"]}}}}});
+    finish = "tool_calls";
+  } else if (entry.contains("refusal")) {
+    message["content"] = nullptr;
+    message["refusal"] = entry["refusal"];
+  } else if (entry.contains("content")) {
+    message["content"] = entry["content"];
+  } else {
+    message["content"] = echo_content(request);
+  }
+  if (entry.contains("finish_reason")) finish = entry["finish_reason"].get<std::string>();
+  const std::string model = entry.value("model", request.is_object() ? request.value("model", std::string("fake-model"))
+                                                                      : std::string("fake-model"));
+  return {{"id", "chatcmpl-fake-" + std::to_string(n)},
+          {"object", "chat.completion"},
+          {"created", 1700000000},
+          {"model", model},
+          {"choices", json::array({{{"index", 0}, {"message", message}, {"logprobs", nullptr},
+                                    {"finish_reason", finish}}})},
+          {"usage", usage_of(entry)}};
+}
+
+// SSE events for an entry: explicit "stream", else deltas of "stream_content" or of the content.
+std::vector<std::pair<std::string, int>> stream_events(const json& entry, const json& request, std::size_t n) {
+  std::vector<std::pair<std::string, int>> events;
+  if (entry.contains("stream")) {
+    for (const auto& item : entry["stream"]) {
+      if (item.is_string()) {
+        events.emplace_back(item.get<std::string>(), 0);
+      } else {
+        const auto& data = item.value("data", json());
+        events.emplace_back(data.is_string() ? data.get<std::string>() : data.dump(), item.value("delay_ms", 0));
+      }
+    }
+    return events;
+  }
+  std::vector<std::string> pieces;
+  if (entry.contains("stream_content")) {
+    for (const auto& p : entry["stream_content"]) pieces.push_back(p.get<std::string>());
+  } else {
+    const std::string content = entry.contains("content") && entry["content"].is_string()
+                                    ? entry["content"].get<std::string>()
+                                    : echo_content(request);
+    const std::size_t step = std::max<std::size_t>(1, (content.size() + 2) / 3);
+    for (std::size_t at = 0; at < content.size(); at += step) pieces.push_back(content.substr(at, step));
+  }
+  const std::string model = request.is_object() ? request.value("model", std::string("fake-model")) : "fake-model";
+  auto chunk = [&](json delta, json finish) {
+    return json{{"id", "chatcmpl-fake-" + std::to_string(n)},
+                {"object", "chat.completion.chunk"},
+                {"created", 1700000000},
+                {"model", model},
+                {"choices", json::array({{{"index", 0}, {"delta", delta}, {"finish_reason", finish}}})}};
+  };
+  events.emplace_back(chunk({{"role", "assistant"}, {"content", ""}}, nullptr).dump(), 0);
+  for (const auto& piece : pieces) events.emplace_back(chunk({{"content", piece}}, nullptr).dump(), 0);
+  events.emplace_back(chunk(json::object(), entry.value("finish_reason", std::string("stop"))).dump(), 0);
+  const bool include_usage = request.is_object() && request.contains("stream_options") &&
+                             request["stream_options"].value("include_usage", false);
+  if (include_usage) {
+    json last = chunk(json::object(), nullptr);
+    last["choices"] = json::array();
+    last["usage"] = usage_of(entry);
+    events.emplace_back(last.dump(), 0);
+  }
+  return events;
+}
+
+}  // namespace
+
+struct fake_server::impl {
+  asio::io_context io{1};
+  tcp::acceptor acceptor{io};
+  std::thread thread;
+  unsigned short port = 0;
+  const std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+
+  mutable std::mutex mutex;
+  std::deque<json> script;
+  json default_entry = json::object();
+  std::vector<recorded_request> requests;
+  std::size_t connections = 0;
+  std::size_t answered = 0;
+  std::optional<std::ofstream> record_file;
+
+  json next_entry() {
+    std::lock_guard lock(mutex);
+    while (!script.empty()) {
+      json& front = script.front();
+      if (!front.is_object()) {
+        script.pop_front();
+        continue;
+      }
+      int repeat = front.value("repeat", 1);
+      if (repeat <= 1) {
+        json entry = std::move(front);
+        script.pop_front();
+        return entry;
+      }
+      front["repeat"] = repeat - 1;
+      return front;
+    }
+    return default_entry;
+  }
+
+  std::size_t record(const http::request<http::string_body>& req, std::size_t connection) {
+    recorded_request r;
+    r.method = std::string(req.method_string());
+    r.target = std::string(req.target());
+    for (const auto& field : req) r.headers.emplace_back(lower(field.name_string()), std::string(field.value()));
+    r.body = req.body();
+    r.arrived = std::chrono::steady_clock::now();
+    r.connection = connection;
+    std::lock_guard lock(mutex);
+    if (record_file) {
+      json line = {{"method", r.method}, {"path", r.target}, {"headers", json::object()},
+                   {"body", r.body}, {"connection", connection},
+                   {"ms", std::chrono::duration<double, std::milli>(r.arrived - started).count()}};
+      for (const auto& [name, value] : r.headers) line["headers"][name] = value;
+      *record_file << line.dump() << '\n' << std::flush;
+    }
+    requests.push_back(std::move(r));
+    return ++answered;
+  }
+
+  asio::awaitable<void> pause(int delay_ms) {
+    if (delay_ms <= 0) co_return;
+    asio::steady_timer timer(co_await asio::this_coro::executor);
+    timer.expires_after(std::chrono::milliseconds(delay_ms));
+    co_await timer.async_wait(asio::use_awaitable);
+  }
+
+  asio::awaitable<void> write_stream(beast::tcp_stream& stream, const json& entry, const json& request,
+                                     std::size_t n) {
+    std::string head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n"
+                       "Transfer-Encoding: chunked\r\nx-request-id: req_fake_" + std::to_string(n) + "\r\n";
+    if (entry.contains("headers"))
+      for (const auto& [name, value] : entry["headers"].items())
+        head += name + ": " + (value.is_string() ? value.get<std::string>() : value.dump()) + "\r\n";
+    head += "\r\n";
+    co_await asio::async_write(stream.socket(), asio::buffer(head), asio::use_awaitable);
+    auto send_chunk = [&](const std::string& payload) -> asio::awaitable<void> {
+      char size[32];
+      const int len = std::snprintf(size, sizeof size, "%zx\r\n", payload.size());
+      std::string framed(size, static_cast<std::size_t>(len));
+      framed += payload;
+      framed += "\r\n";
+      co_await asio::async_write(stream.socket(), asio::buffer(framed), asio::use_awaitable);
+    };
+    for (const auto& [data, delay] : stream_events(entry, request, n)) {
+      co_await pause(delay);
+      co_await send_chunk("data: " + data + "\n\n");
+    }
+    if (entry.value("truncate", false)) {
+      beast::error_code ignored;
+      stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+      stream.socket().close(ignored);
+      co_return;
+    }
+    if (entry.value("done", true)) co_await send_chunk("data: [DONE]\n\n");
+    co_await asio::async_write(stream.socket(), asio::buffer(std::string_view("0\r\n\r\n")), asio::use_awaitable);
+  }
+
+  asio::awaitable<void> session(tcp::socket socket, std::size_t connection) {
+    beast::tcp_stream stream(std::move(socket));
+    beast::flat_buffer buffer;
+    try {
+      for (;;) {
+        http::request_parser<http::string_body> parser;
+        parser.body_limit(64u << 20);
+        co_await http::async_read(stream, buffer, parser, asio::use_awaitable);
+        http::request<http::string_body> req = parser.release();
+        const std::size_t n = record(req, connection);
+        const json entry = next_entry();
+        co_await pause(entry.value("delay_ms", 0));
+        if (entry.value("drop", false)) {
+          beast::error_code ignored;
+          stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+          stream.socket().close(ignored);
+          co_return;
+        }
+        const json request = json::parse(req.body(), nullptr, false);
+        const bool wants_stream = request.is_object() && request.value("stream", false);
+        const int status = entry.value("status", 200);
+        if (status == 200 && (entry.contains("stream") || entry.contains("stream_content") || wants_stream) &&
+            !entry.contains("body") && !entry.contains("json") && !entry.contains("error")) {
+          co_await write_stream(stream, entry, request, n);
+          if (entry.value("truncate", false)) co_return;
+          if (!req.keep_alive()) break;
+          continue;
+        }
+
+        http::response<http::string_body> res{static_cast<http::status>(status), req.version()};
+        res.set(http::field::content_type, "application/json");
+        res.set("x-request-id", "req_fake_" + std::to_string(n));
+        if (entry.contains("headers"))
+          for (const auto& [name, value] : entry["headers"].items())
+            res.set(name, value.is_string() ? value.get<std::string>() : value.dump());
+        if (entry.contains("body")) res.body() = entry["body"].get<std::string>();
+        else if (entry.contains("json")) res.body() = entry["json"].dump();
+        else if (entry.contains("error")) res.body() = json{{"error", entry["error"]}}.dump();
+        else res.body() = chat_completion(entry, request, n).dump();
+        res.keep_alive(req.keep_alive());
+        res.prepare_payload();
+
+        if (entry.value("truncate_body", false)) {
+          http::response_serializer<http::string_body> serializer(res);
+          serializer.split(true);
+          co_await http::async_write_header(stream, serializer, asio::use_awaitable);
+          const std::string half = res.body().substr(0, res.body().size() / 2);
+          co_await asio::async_write(stream.socket(), asio::buffer(half), asio::use_awaitable);
+          beast::error_code ignored;
+          stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+          stream.socket().close(ignored);
+          co_return;
+        }
+        co_await http::async_write(stream, res, asio::use_awaitable);
+        if (!res.keep_alive()) break;
+      }
+    } catch (const std::exception&) {
+      // The peer went away (or sent garbage): end this connection quietly, as a server would.
+    }
+    beast::error_code ignored;
+    stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  }
+
+  asio::awaitable<void> accept_loop() {
+    for (;;) {
+      tcp::socket socket = co_await acceptor.async_accept(asio::use_awaitable);
+      std::size_t connection;
+      {
+        std::lock_guard lock(mutex);
+        connection = ++connections;
+      }
+      asio::co_spawn(io, session(std::move(socket), connection), asio::detached);
+    }
+  }
+};
+
+fake_server::fake_server(json script, unsigned short port) : impl_(std::make_unique<impl>()) {
+  if (script.is_array())
+    for (auto& entry : script) impl_->script.push_back(std::move(entry));
+  const tcp::endpoint endpoint(asio::ip::make_address("127.0.0.1"), port);
+  impl_->acceptor.open(endpoint.protocol());
+  impl_->acceptor.set_option(tcp::acceptor::reuse_address(true));
+  impl_->acceptor.bind(endpoint);
+  impl_->acceptor.listen(asio::socket_base::max_listen_connections);
+  impl_->port = impl_->acceptor.local_endpoint().port();
+  asio::co_spawn(impl_->io, impl_->accept_loop(), [](std::exception_ptr) {});
+  impl_->thread = std::thread([this] { impl_->io.run(); });
+}
+
+fake_server::~fake_server() {
+  impl_->io.stop();
+  impl_->thread.join();
+}
+
+unsigned short fake_server::port() const noexcept { return impl_->port; }
+
+std::string fake_server::base_url() const { return "http://127.0.0.1:" + std::to_string(impl_->port) + "/v1"; }
+
+void fake_server::push(json entry) {
+  std::lock_guard lock(impl_->mutex);
+  impl_->script.push_back(std::move(entry));
+}
+
+void fake_server::set_default(json entry) {
+  std::lock_guard lock(impl_->mutex);
+  impl_->default_entry = std::move(entry);
+}
+
+void fake_server::record_to(std::string path) {
+  std::lock_guard lock(impl_->mutex);
+  impl_->record_file.emplace(path, std::ios::app);
+}
+
+std::vector<recorded_request> fake_server::requests() const {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->requests;
+}
+
+std::size_t fake_server::request_count() const {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->requests.size();
+}
+
+std::size_t fake_server::connection_count() const {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->connections;
+}
+
+}  // namespace schemaforge::testing
