@@ -24,6 +24,22 @@ function(schemaforge_generate target)
     message(FATAL_ERROR "schemaforge_generate(${target}): the schemaforge::cli target is missing; use find_package(schemaforge) or add_subdirectory(schemaforge) first")
   endif()
 
+  # Re-run when the generator binary changes: a file-level dependency on it (works for an imported
+  # CLI too) plus, inside the same build, a target-level one so it is built first.
+  set(cli_depends "$<TARGET_FILE:schemaforge::cli>")
+  get_target_property(cli_imported schemaforge::cli IMPORTED)
+  if(NOT cli_imported)
+    get_target_property(cli_target schemaforge::cli ALIASED_TARGET)
+    if(NOT cli_target)
+      set(cli_target schemaforge::cli)
+    endif()
+    list(APPEND cli_depends ${cli_target})
+  endif()
+  # Under add_subdirectory(schemaforge) its imported nlohmann_json target lives in that directory only.
+  if(NOT TARGET nlohmann_json::nlohmann_json)
+    find_package(nlohmann_json 3.11 REQUIRED)
+  endif()
+
   if(NOT arg_OUTPUT_DIR)
     set(arg_OUTPUT_DIR "${CMAKE_CURRENT_BINARY_DIR}/schemaforge_generated/${target}")
   endif()
@@ -50,20 +66,22 @@ function(schemaforge_generate target)
     add_custom_command(
       OUTPUT "${header}"
       COMMAND "$<TARGET_FILE:schemaforge::cli>" generate "${schema}" -o "${arg_OUTPUT_DIR}" ${options}
-      DEPENDS "${schema}" ${template_files} schemaforge::cli
+      DEPENDS "${schema}" ${template_files} ${cli_depends}
       COMMENT "schemaforge: generating ${stem}.hpp"
       VERBATIM)
     list(APPEND headers "${header}")
   endforeach()
 
+  # Properties rather than target_link_libraries(): that command refuses to mix its keyword and
+  # plain forms on one target, and the caller may use either.
   get_target_property(type ${target} TYPE)
   if(type STREQUAL "INTERFACE_LIBRARY")
     target_sources(${target} INTERFACE ${headers})
-    target_include_directories(${target} INTERFACE "$<BUILD_INTERFACE:${arg_OUTPUT_DIR}>")
-    target_link_libraries(${target} INTERFACE nlohmann_json::nlohmann_json)
   else()
     target_sources(${target} PRIVATE ${headers})
-    target_include_directories(${target} PUBLIC "$<BUILD_INTERFACE:${arg_OUTPUT_DIR}>")
-    target_link_libraries(${target} PUBLIC nlohmann_json::nlohmann_json)
+    set_property(TARGET ${target} APPEND PROPERTY LINK_LIBRARIES nlohmann_json::nlohmann_json)
+    set_property(TARGET ${target} APPEND PROPERTY INCLUDE_DIRECTORIES "${arg_OUTPUT_DIR}")
   endif()
+  set_property(TARGET ${target} APPEND PROPERTY INTERFACE_INCLUDE_DIRECTORIES "$<BUILD_INTERFACE:${arg_OUTPUT_DIR}>")
+  set_property(TARGET ${target} APPEND PROPERTY INTERFACE_LINK_LIBRARIES nlohmann_json::nlohmann_json)
 endfunction()

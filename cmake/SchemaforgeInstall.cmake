@@ -11,7 +11,10 @@ install(TARGETS schemaforge_runtime schemaforge_generator schemaforge_cli
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/runtime/include/ ${PROJECT_SOURCE_DIR}/generator/include/
   DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
-install(DIRECTORY ${PROJECT_SOURCE_DIR}/templates/ DESTINATION ${CMAKE_INSTALL_DATADIR}/schemaforge/templates)
+# The default templates, for users who copy and adapt them (`--templates DIR`).
+if(EXISTS ${PROJECT_SOURCE_DIR}/templates)
+  install(DIRECTORY ${PROJECT_SOURCE_DIR}/templates/ DESTINATION ${CMAKE_INSTALL_DATADIR}/schemaforge/templates)
+endif()
 install(EXPORT schemaforgeTargets NAMESPACE schemaforge:: DESTINATION ${SCHEMAFORGE_CMAKE_DIR})
 
 configure_file(cmake/schemaforgeConfig.cmake.in ${PROJECT_BINARY_DIR}/schemaforgeConfig.cmake @ONLY)
@@ -25,3 +28,8 @@ install(FILES
 # The build tree is a package too (fmt's pattern): find_package(schemaforge PATHS <build dir>).
 export(EXPORT schemaforgeTargets NAMESPACE schemaforge:: FILE ${PROJECT_BINARY_DIR}/schemaforgeTargets.cmake)
 configure_file(cmake/SchemaforgeGenerate.cmake ${PROJECT_BINARY_DIR}/SchemaforgeGenerate.cmake COPYONLY)
+
+# Packaging belongs to the top-level project only: a parent that adds schemaforge keeps its own CPack.
+if(SCHEMAFORGE_TOP_LEVEL)
+  include(${CMAKE_CURRENT_LIST_DIR}/SchemaforgePackage.cmake)
+endif()
