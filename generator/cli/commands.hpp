@@ -11,6 +11,7 @@ namespace schemaforge::cli {
 // A command's callback reports failure by throwing command_failure, gen::input_error (exit 2) or
 // schemaforge::error (exit 1, or 2 for errc::invalid_argument).
 
+void add_structure_command(CLI::App& app);
 void add_validate_command(CLI::App& app);
 
 }  // namespace schemaforge::cli

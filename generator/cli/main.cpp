@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("schemaforge ") + schemaforge::version());
   app.require_subcommand(1);
   app.fallthrough(false);
+  cli::add_structure_command(app);
   cli::add_validate_command(app);
 
   try {

@@ -3,6 +3,7 @@
 
 #include <schemaforge/chat_types.hpp>
 #include <schemaforge/client.hpp>
+#include <schemaforge/errors.hpp>
 #include <schemaforge/ledger.hpp>
 #include <schemaforge/messages.hpp>
 

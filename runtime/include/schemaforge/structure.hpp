@@ -51,7 +51,11 @@ class structure_as_op {
 
   template <typename Self>
   void operator()(Self& self) {
-    start_structure(client_, std::move(input_), schema_of<T>(), std::move(options_), structure_handler(std::move(self)));
+    // Moving `self` moves this object: take the arguments out first.
+    client c = client_;
+    input in = std::move(input_);
+    structure_options options = std::move(options_);
+    start_structure(c, std::move(in), schema_of<T>(), std::move(options), structure_handler(std::move(self)));
   }
 
   template <typename Self>
