@@ -1,0 +1,205 @@
+// SPDX-License-Identifier: MIT
+// `schemaforge structure` against the fake server: stdout holds only the instance, errors are
+// one line on stderr, exit statuses per the contract, and what the server received.
+#include "fake_server.hpp"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <sys/wait.h>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <string>
+
+using nlohmann::json;
+using schemaforge::testing::fake_server;
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct run_result {
+  int status = -1;
+  std::string out;
+  std::string err;
+};
+
+class scratch_dir {
+ public:
+  scratch_dir() {
+    std::random_device random;
+    path_ = fs::temp_directory_path() / ("schemaforge-cli-structure-" + std::to_string(random()));
+    fs::create_directories(path_);
+  }
+  ~scratch_dir() {
+    std::error_code ignored;
+    fs::remove_all(path_, ignored);
+  }
+  std::string write(const std::string& name, const std::string& text) const {
+    std::ofstream(path_ / name) << text;
+    return (path_ / name).string();
+  }
+  std::string path(const std::string& name) const { return (path_ / name).string(); }
+
+ private:
+  fs::path path_;
+};
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+// Runs the CLI with a clean endpoint environment, so the developer's own settings never leak in.
+run_result run(const scratch_dir& dir, const std::string& arguments, const std::string& input = "/dev/null") {
+  const std::string out = dir.path("stdout.txt"), err = dir.path("stderr.txt");
+  const std::string command = "cd '" + dir.path("") + "' && env -u OPENAI_BASE_URL -u OPENAI_API_KEY -u SCHEMAFORGE_MODEL '" SCHEMAFORGE_CLI "' " +
+                              arguments + " >'" + out + "' 2>'" + err + "' <'" + input + "'";
+  const int raw = std::system(command.c_str());
+  run_result result;
+  result.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+  result.out = slurp(out);
+  result.err = slurp(err);
+  return result;
+}
+
+bool one_line(const std::string& text) {
+  return !text.empty() && text.back() == '\n' && text.find('\n') == text.size() - 1;
+}
+
+const char* const person_schema = R"({"title": "Person", "type": "object",
+  "properties": {"name": {"type": "string"}, "age": {"type": "integer", "minimum": 0}, "email": {"type": "string"}},
+  "required": ["name", "age"]})";
+
+}  // namespace
+
+TEST_CASE("schemaforge structure", "[cli]") {
+  scratch_dir dir;
+  dir.write("person.schema.json", person_schema);
+  fake_server server;
+  const std::string endpoint = " --base-url " + server.base_url() + " --model fake-model --max-retries 0";
+
+  SECTION("prints exactly one valid instance and nothing else") {
+    server.push(json{{"content", R"({"name": "Ada", "age": 36, "email": null})"}});
+    auto r = run(dir, "structure --schema person.schema.json --text 'Ada Lovelace, 36'" + endpoint);
+    CHECK(r.status == 0);
+    CHECK(r.err.empty());
+    REQUIRE(one_line(r.out));
+    CHECK(json::parse(r.out) == json{{"name", "Ada"}, {"age", 36}});
+    REQUIRE(server.request_count() == 1);
+    json body = server.requests()[0].json();
+    CHECK(body["model"] == "fake-model");
+    CHECK(body["response_format"]["type"] == "json_schema");  // auto starts with json_schema
+    CHECK(body["messages"].back()["content"] == "Ada Lovelace, 36");
+  }
+  SECTION("--input FILE and --input - read the text") {
+    dir.write("note.txt", "Grace Hopper, 85\n");
+    server.push(json{{"content", R"({"name": "Grace", "age": 85})"}});
+    server.push(json{{"content", R"({"name": "Grace", "age": 85})"}});
+    auto from_file = run(dir, "structure --schema person.schema.json --input note.txt" + endpoint);
+    auto from_stdin = run(dir, "structure --schema person.schema.json --input -" + endpoint, dir.path("note.txt"));
+    CHECK(from_file.status == 0);
+    CHECK(from_stdin.status == 0);
+    REQUIRE(server.request_count() == 2);
+    CHECK(server.requests()[0].json()["messages"].back()["content"] == "Grace Hopper, 85\n");
+    CHECK(server.requests()[1].json()["messages"].back()["content"] == "Grace Hopper, 85\n");
+  }
+  SECTION("fenced JSON is repaired without a reask") {
+    server.push(json{{"content", "```json\n{\"name\": \"Ada\", \"age\": 36}\n```"}});
+    auto r = run(dir, "structure --schema person.schema.json --text Ada --mode prompt" + endpoint);
+    CHECK(r.status == 0);
+    CHECK(json::parse(r.out)["name"] == "Ada");
+    CHECK(server.request_count() == 1);
+    CHECK_FALSE(server.requests()[0].json().contains("response_format"));
+  }
+  SECTION("invalid answer → reask → valid; the reask carries the error pointer") {
+    server.push(json{{"content", R"({"name": "Ada", "age": -3})"}});
+    server.push(json{{"content", R"({"name": "Ada", "age": 3})"}});
+    auto r = run(dir, "structure --schema person.schema.json --text Ada --mode json" + endpoint);
+    CHECK(r.status == 0);
+    CHECK(json::parse(r.out)["age"] == 3);
+    REQUIRE(server.request_count() == 2);
+    CHECK(server.requests()[1].json()["messages"].back()["content"].get<std::string>().find("/age") != std::string::npos);
+  }
+  SECTION("still invalid after the reasks: exit 1, one line, nothing on stdout") {
+    server.push(json{{"content", R"({"name": "Ada", "age": -3})"}});
+    server.push(json{{"content", R"({"name": 5, "age": 3})"}});
+    auto r = run(dir, "structure --schema person.schema.json --text Ada --mode json --max-reasks 1" + endpoint);
+    CHECK(r.status == 1);
+    CHECK(r.out.empty());
+    CHECK(one_line(r.err));
+    CHECK(r.err.rfind("schemaforge: error: validation_failed: ", 0) == 0);
+    CHECK(r.err.find("/name") != std::string::npos);
+    CHECK(server.request_count() == 2);
+  }
+  SECTION("tools mode sends a forced function call") {
+    server.push(json{{"tool_arguments", R"({"name": "Ada", "age": 36})"}, {"tool_name", "Person"}});
+    auto r = run(dir, "structure --schema person.schema.json --text Ada --mode tools" + endpoint);
+    CHECK(r.status == 0);
+    CHECK(server.requests().at(0).json()["tool_choice"]["function"]["name"] == "Person");
+  }
+  SECTION("transport retries: --max-retries N means at most N+1 requests") {
+    for (int i = 0; i < 3; ++i)
+      server.push(json{{"status", 503}, {"headers", json{{"retry-after-ms", "1"}}}, {"error", json{{"message", "overloaded"}}}});
+    auto r = run(dir, "structure --schema person.schema.json --text Ada --base-url " + server.base_url() +
+                          " --model fake-model --max-retries 1");
+    CHECK(r.status == 1);
+    CHECK(one_line(r.err));
+    CHECK(server.request_count() == 2);
+  }
+  SECTION("length and refusal end with a clear error") {
+    server.push(json{{"content", "{\"na"}, {"finish_reason", "length"}});
+    auto length = run(dir, "structure --schema person.schema.json --text Ada" + endpoint);
+    CHECK(length.status == 1);
+    CHECK(length.err.rfind("schemaforge: error: length: ", 0) == 0);
+    CHECK(length.err.find("max_tokens") != std::string::npos);
+    server.push(json{{"refusal", "I won't."}});
+    auto refusal = run(dir, "structure --schema person.schema.json --text Ada" + endpoint);
+    CHECK(refusal.status == 1);
+    CHECK(refusal.err.find("I won't.") != std::string::npos);
+  }
+  SECTION("the API key never appears, even when the endpoint rejects it") {
+    server.push(json{{"status", 401}, {"error", json{{"message", "Incorrect API key provided: sk-cli-secret-42"}}}});
+    auto r = run(dir, "structure --schema person.schema.json --text Ada --api-key sk-cli-secret-42" + endpoint);
+    CHECK(r.status == 1);
+    CHECK(one_line(r.err));
+    CHECK(r.err.find("sk-cli-secret-42") == std::string::npos);
+    CHECK(server.requests().at(0).header("authorization") == "Bearer sk-cli-secret-42");
+  }
+  SECTION("--timeout bounds one attempt") {
+    server.push(json{{"delay_ms", 2000}, {"content", R"({"name": "Ada", "age": 36})"}});
+    auto r = run(dir, "structure --schema person.schema.json --text Ada --timeout 0.2" + endpoint);
+    CHECK(r.status == 1);
+    CHECK(r.err.rfind("schemaforge: error: timeout: ", 0) == 0);
+  }
+  SECTION("bad usage and bad input: exit 2, one line, no request") {
+    dir.write("broken.json", "{\"type\": ");
+    dir.write("not-a-schema.json", R"({"type": "no-such-type"})");
+    for (const std::string& args : {
+             std::string("structure --schema person.schema.json") + endpoint,                           // no text
+             std::string("structure --schema person.schema.json --text a --input note.txt") + endpoint,  // both
+             std::string("structure --schema person.schema.json --text a --mode fancy") + endpoint,
+             std::string("structure --schema missing.json --text a") + endpoint,
+             std::string("structure --schema broken.json --text a") + endpoint,
+             std::string("structure --schema not-a-schema.json --text a") + endpoint,
+             std::string("structure --schema person.schema.json --input missing.txt") + endpoint,
+             std::string("structure --schema person.schema.json --text a --max-reasks -1") + endpoint,
+             std::string("structure --schema person.schema.json --text a --timeout 0") + endpoint,
+             std::string("structure --schema person.schema.json --text a --no-such-flag") + endpoint,
+             std::string("structure --schema person.schema.json --text a --base-url ") + server.base_url(),  // no model
+         }) {
+      INFO(args);
+      auto r = run(dir, args);
+      CHECK(r.status == 2);
+      CHECK(r.out.empty());
+      CHECK(one_line(r.err));
+      CHECK(r.err.rfind("schemaforge: error: ", 0) == 0);
+    }
+    CHECK(server.request_count() == 0);
+  }
+}
