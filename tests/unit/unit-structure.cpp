@@ -266,6 +266,33 @@ TEST_CASE("auto mode falls back and remembers the working mode per endpoint", "[
   forget_remembered_modes();
 }
 
+TEST_CASE("auto mode: a rejected schema falls back for that call only", "[structure]") {
+  forget_remembered_modes();
+  script s;
+  s.fail(400, R"({"error":{"message":"Invalid schema for response_format 'Person': 'format' uri is not permitted"}})");
+  s.ok(completion_with_tool_call(R"({"name": "Ada", "age": 36})"));
+  auto r = run(s, mode(structure_mode::automatic), input("Ada"), "http://strict-server/v1");
+  CHECK(r.mode == structure_mode::tools);
+  CHECK(remembered_mode("http://strict-server/v1") == structure_mode::json_schema);
+  forget_remembered_modes();
+}
+
+TEST_CASE("two non-JSON answers in a row stop the reasks", "[structure]") {
+  script s;
+  s.ok(completion_with_content("Her name is Ada."));
+  s.ok(completion_with_content("Ada is 36."));
+  s.ok(completion_with_content(R"({"name": "Ada", "age": 36})"));
+  structure_options o = mode(structure_mode::prompt);
+  o.max_reasks = 4;
+  try {
+    run(s, o);
+    FAIL("no error");
+  } catch (const error& e) {
+    CHECK(e.code() == errc::invalid_output);
+    CHECK(e.ledger.size() == 2);
+  }
+}
+
 TEST_CASE("raw chat completion", "[structure]") {
   script s;
   s.ok(completion_with_content("Hello!", "length"));

@@ -115,7 +115,7 @@ class adapter {
         // Strict mode knows anyOf only; for a structured answer "exactly one" is rarely the point,
         // and the original oneOf is still enforced by validation.
         out[key == "oneOf" ? "anyOf" : key] = std::move(list);
-        if (key == "allOf") strict = false;
+        if (key == "allOf" || key == "prefixItems") strict = false;  // strict mode has neither
       } else if (key == "items") {
         out[key] = adapt(*it);
       } else if (key == "additionalProperties") {

@@ -50,6 +50,12 @@ std::string joined(const std::vector<std::string>& problems, std::size_t limit =
   return out;
 }
 
+// "Invalid schema for response_format 'x': ... 'minLength' is not permitted" and the like.
+bool rejects_this_schema(const provider_error& e) {
+  auto has = [&](const char* word) { return e.message.find(word) != std::string::npos; };
+  return has("Invalid schema") || has("invalid schema") || has("not permitted") || has("is not supported in strict");
+}
+
 chat_completion parse_or_fail(const transport_result& r, const ledger& attempts) {
   try {
     return parse_chat_completion(r.body);
@@ -123,6 +129,9 @@ boost::asio::awaitable<structure_result<json>> run_structure(endpoint_io io, inp
   json messages = wire_messages(in, mode, original);
   int reasks = 0;
   std::vector<std::string> previous_problems;
+  // A rejection of this schema (not of the feature) falls back for this call only: other schemas
+  // may well work with the endpoint's better mode.
+  bool schema_specific_fallback = false;
 
   for (;;) {
     json body = structure_body({mode, &original, name}, options, model, messages);
@@ -136,6 +145,7 @@ boost::asio::awaitable<structure_result<json>> run_structure(endpoint_io io, inp
         if (auto next = fallback_after(mode)) {
           last_attempt(attempts).message += std::string("; the endpoint rejects mode ") + to_string(mode) +
                                             ", falling back to " + to_string(*next);
+          if (provider && rejects_this_schema(*provider)) schema_specific_fallback = true;
           mode = *next;
           messages = wire_messages(in, mode, original);  // a fresh conversation for the new mode
           reasks = 0;
@@ -170,7 +180,7 @@ boost::asio::awaitable<structure_result<json>> run_structure(endpoint_io io, inp
       if (completion.choices.empty())
         throw failure(errc::protocol, "the endpoint's answer has no choices; check the model name", attempts);
       // The endpoint accepted a request in this mode: later calls to it start here.
-      if (automatic) remember_mode(io.base_url, mode);
+      if (automatic && !schema_specific_fallback) remember_mode(io.base_url, mode);
       const completion_choice& choice = completion.choices.front();
       check_stop_reasons(choice, options, attempts);
       answer = extract_answer(choice, mode);
@@ -192,7 +202,9 @@ boost::asio::awaitable<structure_result<json>> run_structure(endpoint_io io, inp
                         joined(checked.problems) + "; raise max_reasks, try another mode or a stronger model",
                     attempts);
     }
-    if (!previous_problems.empty() && checked.problems == previous_problems) {
+    // Two non-JSON answers count as the same error whatever their text.
+    std::vector<std::string> signature = checked.kind == errc::invalid_output ? std::vector<std::string>{"not JSON"} : checked.problems;
+    if (!previous_problems.empty() && signature == previous_problems) {
       std::string what = checked.kind == errc::invalid_output ? "the answer is not JSON" : "the answer does not match the schema";
       throw failure(checked.kind,
                     what + " and the model repeated the same errors, so reasking stopped after " +
@@ -200,7 +212,7 @@ boost::asio::awaitable<structure_result<json>> run_structure(endpoint_io io, inp
                         "; try another mode or a stronger model",
                     attempts);
     }
-    previous_problems = checked.problems;
+    previous_problems = std::move(signature);
     append_reask(messages, answer, problem_list(checked.problems));
     ++reasks;
   }
