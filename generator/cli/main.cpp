@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
   app.fallthrough(false);
   cli::add_structure_command(app);
   cli::add_validate_command(app);
+  cli::add_infer_command(app);
 
   try {
     app.parse(argc, argv);

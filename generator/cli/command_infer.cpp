@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: MIT
+#include "commands.hpp"
+#include "exit_status.hpp"
+
+#include <schemaforge/gen/diagnostic.hpp>
+#include <schemaforge/gen/infer.hpp>
+#include <schemaforge/gen/infer_samples.hpp>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <cctype>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace schemaforge::cli {
+namespace {
+
+struct infer_settings {
+  std::vector<std::string> samples;
+  std::string name;
+  std::string output;
+  bool jsonl = false;
+  bool split_arrays = false;
+  bool explain = false;
+};
+
+// "order-items_v2" -> "OrderItemsV2"; empty when the text has no letter.
+std::string pascal_case(const std::string& text) {
+  std::string out;
+  bool upper = true, letter = false;
+  for (unsigned char c : text) {
+    if (std::isalnum(c)) {
+      letter = letter || std::isalpha(c);
+      out += upper ? static_cast<char>(std::toupper(c)) : static_cast<char>(c);
+      upper = false;
+    } else {
+      upper = true;
+    }
+  }
+  return letter ? out : std::string();
+}
+
+// Title when --name is not given: the first sample file's name ("users.jsonl" -> "Users"), or
+// its folder's when the file name has no letter ("orders/001.json" -> "Orders"), else "Root".
+std::string derived_title(const std::string& first_sample) {
+  if (first_sample == "-") return "Root";
+  std::filesystem::path path(first_sample);
+  if (auto title = pascal_case(path.stem().string()); !title.empty()) return title;
+  if (auto title = pascal_case(std::filesystem::absolute(path).parent_path().filename().string()); !title.empty())
+    return title;
+  return "Root";
+}
+
+void run_infer(const infer_settings& settings) {
+  gen::infer_options options;
+  options.title = settings.name.empty() ? derived_title(settings.samples.front()) : settings.name;
+  gen::schema_inferrer inferrer(options);
+  gen::sample_layout layout = settings.jsonl          ? gen::sample_layout::lines
+                              : settings.split_arrays ? gen::sample_layout::array
+                                                      : gen::sample_layout::document;
+  for (const auto& path : settings.samples) {
+    gen::for_each_sample(path, layout, [&](const nlohmann::ordered_json& sample, const gen::sample_origin& origin) {
+      try {
+        inferrer.add(sample);
+      } catch (const gen::input_error& e) {
+        // The library does not know where the sample came from: add it.
+        gen::diagnostic d = e.details();
+        d.file = origin.file;
+        if (layout == gen::sample_layout::lines) d.message += " (sample on line " + std::to_string(origin.line) + ")";
+        throw gen::input_error(d);
+      }
+    });
+  }
+  if (inferrer.sample_count() == 0) {
+    throw command_failure(exit_bad_input, "no samples found: the input files hold no JSON value (" +
+                                              settings.samples.front() + ")");
+  }
+  std::string text = inferrer.schema().dump(2) + "\n";
+
+  if (settings.explain) {
+    for (const auto& line : inferrer.explain()) std::cerr << "explain: " << line << '\n';
+  }
+  if (settings.output.empty() || settings.output == "-") {
+    std::cout << text << std::flush;
+    return;
+  }
+  std::error_code ignored;  // a failure to create the folder shows up as a failure to open the file
+  if (auto parent = std::filesystem::path(settings.output).parent_path(); !parent.empty())
+    std::filesystem::create_directories(parent, ignored);
+  errno = 0;
+  std::ofstream out(settings.output, std::ios::binary | std::ios::trunc);
+  out << text;
+  out.flush();
+  if (!out) {
+    throw command_failure(exit_work_failed, std::string("cannot write the schema: ") +
+                                                (errno ? std::strerror(errno) : "write failed") + " (" +
+                                                settings.output + ")");
+  }
+}
+
+}  // namespace
+
+void add_infer_command(CLI::App& app) {
+  auto settings = std::make_shared<infer_settings>();
+  CLI::App* cmd = app.add_subcommand(
+      "infer", "Infer one JSON Schema (draft 2020-12) that every given JSON sample validates against");
+  cmd->add_option("SAMPLE", settings->samples,
+                  "Sample files: each one JSON document (see --jsonl, --split-arrays); '-' reads standard input")
+      ->required();
+  cmd->add_option("--name", settings->name, "Schema title (default: derived from the first sample's file name)");
+  auto* jsonl = cmd->add_flag("--jsonl", settings->jsonl, "Each file holds one JSON sample per line (streamed)");
+  cmd->add_flag("--split-arrays", settings->split_arrays,
+                "A file whose top-level value is an array holds one sample per element (streamed)")
+      ->excludes(jsonl);
+  cmd->add_option("-o,--output", settings->output, "Write the schema to this file instead of standard output");
+  cmd->add_flag("--explain", settings->explain,
+                "Report on standard error the evidence behind every decision (one 'explain:' line each)");
+  cmd->callback([settings] { run_infer(*settings); });
+}
+
+}  // namespace schemaforge::cli
