@@ -287,6 +287,7 @@ TEST_CASE("partial json: limits") {
   CHECK_FALSE(p.failed());
   p.feed("[");
   CHECK(p.failed());
+  CHECK(p.error() == "nesting deeper than 8 levels");
 
   partial_json n;
   n.feed("[" + std::string(2000, '1'));

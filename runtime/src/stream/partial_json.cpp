@@ -129,14 +129,14 @@ std::size_t partial_json::run(std::string_view text, std::size_t i) {
   switch (state_) {
     case state::value:
       if (opts_.skip_leading_text && !root_started_ && c != '{' && c != '[') return i + 1;
-      if (!start_value(c)) fail(std::string("expected a value, found '") + c + "'", offset_ + i);
+      if (!start_value(c, offset_ + i)) fail(std::string("expected a value, found '") + c + "'", offset_ + i);
       return i + 1;
     case state::array_first:
       if (c == ']') {
         close_container();
         return i + 1;
       }
-      if (!start_value(c)) fail(std::string("expected a value or ']', found '") + c + "'", offset_ + i);
+      if (!start_value(c, offset_ + i)) fail(std::string("expected a value or ']', found '") + c + "'", offset_ + i);
       return i + 1;
     case state::object_first:
       if (c == '}') {
@@ -180,11 +180,14 @@ std::size_t partial_json::run(std::string_view text, std::size_t i) {
   }
 }
 
-bool partial_json::start_value(char c) {
+bool partial_json::start_value(char c, std::size_t at) {
   switch (c) {
     case '{':
     case '[': {
-      if (stack_.size() >= opts_.max_depth) return false;
+      if (stack_.size() >= opts_.max_depth) {
+        fail("nesting deeper than " + std::to_string(opts_.max_depth) + " levels", at);
+        return true;  // failed already, with the precise reason
+      }
       const bool is_object = c == '{';
       nlohmann::json& node = insert(is_object ? nlohmann::json::object() : nlohmann::json::array());
       stack_.push_back(frame{&node, is_object, {}});

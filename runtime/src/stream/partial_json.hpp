@@ -84,7 +84,7 @@ class partial_json {
   std::size_t run_string(std::string_view text, std::size_t i);
   bool escape_char(char c);
   void append_code_point(std::uint32_t cp);
-  bool start_value(char c);
+  bool start_value(char c, std::size_t at);
   nlohmann::json& insert(nlohmann::json&& v);
   void value_done(const nlohmann::json& v);
   void close_container();
