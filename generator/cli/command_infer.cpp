@@ -65,19 +65,8 @@ void run_infer(const infer_settings& settings) {
   gen::sample_layout layout = settings.jsonl          ? gen::sample_layout::lines
                               : settings.split_arrays ? gen::sample_layout::array
                                                       : gen::sample_layout::document;
-  for (const auto& path : settings.samples) {
-    gen::for_each_sample(path, layout, [&](const nlohmann::ordered_json& sample, const gen::sample_origin& origin) {
-      try {
-        inferrer.add(sample);
-      } catch (const gen::input_error& e) {
-        // The library does not know where the sample came from: add it.
-        gen::diagnostic d = e.details();
-        d.file = origin.file;
-        if (layout == gen::sample_layout::lines) d.message += " (sample on line " + std::to_string(origin.line) + ")";
-        throw gen::input_error(d);
-      }
-    });
-  }
+  // The text path: no DOM, keys in the order of the files, bounded memory for any input size.
+  for (const auto& path : settings.samples) gen::add_samples(inferrer, path, layout);
   if (inferrer.sample_count() == 0) {
     throw command_failure(exit_bad_input, "no samples found: the input files hold no JSON value (" +
                                               settings.samples.front() + ")");

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: MIT
 // Property: every sample validates against the schema inferred from it, over thousands of randomly
-// generated documents (seeded, bounded). Validation uses valijson in draft-07 mode: inference emits
-// only keywords that mean the same in draft-07 and 2020-12 (type, properties, required, items as a
-// schema, additionalProperties, anyOf, enum, format), so `$schema` is dropped before parsing.
+// generated documents (seeded, bounded). Two validators check it: the project's own
+// schemaforge::schema, reading the schema as the 2020-12 document it is, and valijson directly in
+// draft-07 mode (inference emits only keywords that mean the same in draft-07 and 2020-12: type,
+// properties, required, items as a schema, additionalProperties, anyOf, enum, format; so `$schema`
+// is dropped for it).
 #include <schemaforge/gen/infer.hpp>
+#include <schemaforge/schema.hpp>
 
 #include <nlohmann/json.hpp>
 #include <valijson/adapters/nlohmann_json_adapter.hpp>
@@ -152,6 +155,7 @@ class document_generator {
 
 std::vector<std::string> validate(const ordered_json& inferred, const std::vector<ordered_json>& docs) {
   json schema = json::parse(inferred.dump());
+  schemaforge::schema own(schema);
   schema.erase("$schema");
   valijson::Schema compiled;
   valijson::SchemaParser parser(valijson::SchemaParser::kDraft7);
@@ -161,6 +165,8 @@ std::vector<std::string> validate(const ordered_json& inferred, const std::vecto
   std::vector<std::string> failures;
   for (const auto& doc : docs) {
     json instance = json::parse(doc.dump());  // through text: 3.0 stays a float, as in a file
+    for (const auto& e : own.validate(instance))
+      failures.push_back(doc.dump() + " -> schemaforge::schema: " + e.pointer + ": " + e.message);
     valijson::ValidationResults results;
     valijson::adapters::NlohmannJsonAdapter target(instance);
     if (!validator.validate(compiled, target, &results)) {
@@ -210,9 +216,10 @@ TEST_CASE("infer property: the validator used by the property test does reject")
   // Guards the property test against a validator that accepts everything.
   std::vector<ordered_json> docs = {ordered_json{{"a", 1}}, ordered_json{{"a", 2}}};
   ordered_json schema = schemaforge::gen::infer_schema(docs);
-  CHECK(validate(schema, {ordered_json{{"a", "text"}}}).size() == 1);
-  CHECK(validate(schema, {ordered_json{{"b", 1}}}).size() == 1);
-  CHECK(validate(schema, {ordered_json{{"a", 1.5}}}).size() == 1);
+  // Each bad instance is rejected by both validators.
+  CHECK(validate(schema, {ordered_json{{"a", "text"}}}).size() == 2);
+  CHECK(validate(schema, {ordered_json{{"b", 1}}}).size() == 2);
+  CHECK(validate(schema, {ordered_json{{"a", 1.5}}}).size() == 2);
   std::vector<ordered_json> dates = {ordered_json("2024-01-01"), ordered_json("2024-01-02"), ordered_json("2024-01-03")};
-  CHECK(validate(schemaforge::gen::infer_schema(dates), {ordered_json("2024-13-45")}).size() == 1);
+  CHECK(validate(schemaforge::gen::infer_schema(dates), {ordered_json("2024-13-45")}).size() >= 1);
 }

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include <schemaforge/gen/diagnostic.hpp>
+#include <schemaforge/gen/infer.hpp>
 #include <schemaforge/gen/infer_samples.hpp>
+
+#include "text_observer.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -109,7 +112,74 @@ void read_array(const std::string& path, const sample_visitor& visit) {
   if (!top_is_array) visit(rest, origin);
 }
 
+std::string text_error_text(const detail::text_error& e) {
+  std::string what = e.message;
+  if (auto colon = what.find(": "); colon != std::string::npos) what = what.substr(colon + 2);
+  return what;
+}
+
+std::uint64_t add_lines(schema_inferrer& inferrer, const std::string& path) {
+  input in(path);
+  detail::shape& root = detail::inferrer_access::root(inferrer);
+  const infer_options& options = detail::inferrer_access::options(inferrer);
+  std::string line;
+  std::uint64_t line_number = 0, samples = 0;
+  while (std::getline(in.stream(), line)) {
+    ++line_number;
+    if (blank(line)) continue;
+    detail::text_error error;
+    std::uint64_t added = 0;
+    try {
+      added = detail::observe_text(root, line, options, false, error);
+    } catch (const input_error& e) {
+      diagnostic d = e.details();
+      d.file = in.name();
+      d.message += " (sample on line " + std::to_string(line_number) + ")";
+      throw input_error(d);
+    }
+    if (!error.message.empty()) {
+      fail("invalid JSON at line " + std::to_string(line_number) + ", column " +
+               std::to_string(error.byte == 0 ? 1 : error.byte) + ": " + text_error_text(error) +
+               "; fix the line (or drop --jsonl if the file is one document) and run again",
+           in.name());
+    }
+    samples += added;
+    detail::inferrer_access::add_count(inferrer, added);
+  }
+  if (in.stream().bad()) fail(std::string("cannot read file: ") + std::strerror(errno), in.name());
+  return samples;
+}
+
+std::uint64_t add_document(schema_inferrer& inferrer, const std::string& path, bool split_array) {
+  input in(path);
+  detail::text_error error;
+  std::uint64_t added = 0;
+  try {
+    added = detail::observe_text(detail::inferrer_access::root(inferrer), in.stream(),
+                                 detail::inferrer_access::options(inferrer), split_array, error);
+  } catch (const input_error& e) {
+    diagnostic d = e.details();
+    d.file = in.name();
+    throw input_error(d);
+  }
+  if (!error.message.empty()) {
+    fail("invalid JSON at " + locate(path, error.byte) + ": " + text_error_text(error) + "; fix the file and run again",
+         in.name());
+  }
+  detail::inferrer_access::add_count(inferrer, added);
+  return added;
+}
+
 }  // namespace
+
+std::uint64_t add_samples(schema_inferrer& inferrer, const std::string& path, sample_layout layout) {
+  switch (layout) {
+    case sample_layout::document: return add_document(inferrer, path, false);
+    case sample_layout::lines: return add_lines(inferrer, path);
+    case sample_layout::array: return add_document(inferrer, path, true);
+  }
+  return 0;
+}
 
 void for_each_sample(const std::string& path, sample_layout layout, const sample_visitor& visit) {
   switch (layout) {

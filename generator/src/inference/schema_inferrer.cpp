@@ -52,6 +52,12 @@ std::vector<std::string> schema_inferrer::explain() const {
   return notes;
 }
 
+namespace detail {
+shape& inferrer_access::root(schema_inferrer& inferrer) { return inferrer.impl_->root; }
+const infer_options& inferrer_access::options(const schema_inferrer& inferrer) { return inferrer.impl_->options; }
+void inferrer_access::add_count(schema_inferrer& inferrer, std::uint64_t samples) { inferrer.impl_->samples += samples; }
+}  // namespace detail
+
 namespace {
 template <class Json>
 nlohmann::ordered_json infer_all(const std::vector<Json>& samples, const infer_options& options) {

@@ -8,10 +8,6 @@
 #include <algorithm>
 
 namespace schemaforge::gen::detail {
-namespace {
-
-// Far deeper than real data; keeps the recursion of observe() and of the emitter bounded.
-constexpr int max_depth = 512;
 
 void record_string(shape& s, const std::string& value, const infer_options& options) {
   ++s.strings;
@@ -54,11 +50,13 @@ property& property_for(shape& s, const std::string& key) {
   if (auto found = s.property_index.find(key); found != s.property_index.end()) return s.properties[found->second];
   s.property_index.emplace(key, s.properties.size());
   s.keys_id_like = s.keys_id_like && key_looks_like_id(key);
-  return s.properties.emplace_back(property{key, 0, std::make_unique<shape>()});
+  return s.properties.emplace_back(property{key, 0, std::make_unique<shape>(), 0});
 }
 
+namespace {
+
 template <class Json>
-void observe_at(shape& s, const Json& value, const infer_options& options, int depth) {
+void observe_at(shape& s, const Json& value, const infer_options& options, std::size_t depth) {
   if (depth > max_depth) {
     throw input_error({diagnostic::severity::error,
                        "sample nests deeper than " + std::to_string(max_depth) + " levels; flatten it", "", ""});

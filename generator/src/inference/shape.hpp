@@ -23,6 +23,7 @@ struct property {
   std::string key;
   std::uint64_t present = 0;
   std::unique_ptr<shape> value;
+  std::uint64_t last_object = 0;  // parent's object count when it last had the key (text path)
 };
 
 // Everything inference remembers about one position of the samples (the root, a property, the
@@ -56,9 +57,24 @@ struct shape {
   std::uint64_t total() const noexcept { return nulls + booleans + integers + floats + strings + objects + arrays; }
 };
 
+// The inferrer's internals, for the readers in this library.
+struct inferrer_access {
+  static shape& root(schema_inferrer& inferrer);
+  static const infer_options& options(const schema_inferrer& inferrer);
+  static void add_count(schema_inferrer& inferrer, std::uint64_t samples);
+};
+
 // Records one value at `s`. Throws input_error when the value nests deeper than the limit.
 void observe(shape& s, const nlohmann::json& value, const infer_options& options);
 void observe(shape& s, const nlohmann::ordered_json& value, const infer_options& options);
+
+// The steps observe() is made of, shared with the text (SAX) path.
+void record_string(shape& s, const std::string& value, const infer_options& options);
+property& property_for(shape& s, const std::string& key);
+void collapse(shape& s, const infer_options& options);
+
+// Far deeper than real data; keeps the recursion of observe(), merge() and the emitter bounded.
+inline constexpr std::size_t max_depth = 512;
 
 // Adds everything recorded in `from` to `into`, as if `into` had also observed `from`'s values.
 void merge(shape& into, const shape& from, const infer_options& options);

@@ -11,6 +11,10 @@
 
 namespace schemaforge::gen {
 
+namespace detail {
+struct inferrer_access;
+}
+
 // Thresholds of the deterministic inference. The defaults are the documented behaviour of
 // `schemaforge infer` (README "Schema inference"); every one of them is a count, never a ratio
 // of the order in which samples arrive, so the result does not depend on sample order except for
@@ -52,7 +56,8 @@ class schema_inferrer {
   schema_inferrer(schema_inferrer&&) noexcept;
   schema_inferrer& operator=(schema_inferrer&&) noexcept;
 
-  // Adds one sample. A value parsed from text keeps nlohmann's distinction between integers
+  // Adds one sample held in memory (add_samples() in infer_samples.hpp reads files without a DOM).
+  // A value parsed from text keeps nlohmann's distinction between integers
   // (number_integer/number_unsigned) and numbers written with a fraction or exponent
   // (number_float, e.g. `1.0`): the latter make the position a `number`.
   // Keys are recorded in the order the value holds them: nlohmann::json sorts keys, so pass an
@@ -72,6 +77,7 @@ class schema_inferrer {
   std::vector<std::string> explain() const;
 
  private:
+  friend struct detail::inferrer_access;
   struct impl;
   std::unique_ptr<impl> impl_;
 };

@@ -9,6 +9,8 @@
 
 namespace schemaforge::gen {
 
+class schema_inferrer;
+
 // How a sample file holds its samples.
 enum class sample_layout {
   document,  // the whole file is one sample
@@ -32,5 +34,11 @@ using sample_visitor = std::function<void(const nlohmann::ordered_json& sample, 
 // JSON. Shared by the deterministic inference and any path that must re-check samples against a
 // schema (e.g. a schema proposed by a model).
 void for_each_sample(const std::string& path, sample_layout layout, const sample_visitor& visit);
+
+// The fast path of `schemaforge infer`: adds every sample of `path` to `inferrer` straight from
+// the text, through SAX events, without building a DOM (keys in text order, 1.0 a number, memory
+// bounded by nesting depth, linear time). Same layouts and errors as for_each_sample; after an
+// error the inferrer holds part of the bad sample, so discard it. Returns the samples added.
+std::uint64_t add_samples(schema_inferrer& inferrer, const std::string& path, sample_layout layout);
 
 }  // namespace schemaforge::gen
