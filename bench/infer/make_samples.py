@@ -45,6 +45,13 @@ def geo(i):
                            "elevation": None if i % 4 == 0 else R.uniform(0, 4000), "capital": i % 10 == 0},
             "bbox": [R.uniform(-180, 180) for _ in range(4)]}
 w("geo", [geo(i) for i in range(30)])
+def reading(i):
+    # "value" is always written with a fraction (3.0): a number, not an integer. "unit" never varies.
+    r = {"sensor": f"s{i % 4}", "value": float(i % 20), "count": i, "unit": "C",
+         "contact": f"ops{i % 7}@example.net", "takenAt": f"2024-03-{1 + i % 28:02d}T08:00:00+01:00"}
+    if i % 5: r["note"] = f"reading {i}"
+    return r
+w("readings", [reading(i) for i in range(40)])  # added here: not in the peer harness
 def order(i, r):
     items = [{"sku": f"SKU-{r.randint(10000, 99999)}", "name": f"Item {k} of order {i}", "quantity": r.randint(1, 9),
               "unitPrice": round(r.uniform(1, 500), 2), "backordered": r.random() < 0.1,

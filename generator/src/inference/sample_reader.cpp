@@ -11,6 +11,7 @@
 #include <cstring>
 #include <fstream>
 #include <iostream>
+#include <iterator>
 #include <string>
 
 namespace schemaforge::gen {
@@ -155,8 +156,17 @@ std::uint64_t add_document(schema_inferrer& inferrer, const std::string& path, b
   detail::text_error error;
   std::uint64_t added = 0;
   try {
-    added = detail::observe_text(detail::inferrer_access::root(inferrer), in.stream(),
-                                 detail::inferrer_access::options(inferrer), split_array, error);
+    if (split_array) {
+      // Streamed: a list of samples may be larger than memory should hold.
+      added = detail::observe_text(detail::inferrer_access::root(inferrer), in.stream(),
+                                   detail::inferrer_access::options(inferrer), true, error);
+    } else {
+      // One sample: read it whole, parsing from memory is several times faster than from a stream.
+      std::string text(std::istreambuf_iterator<char>(in.stream()), std::istreambuf_iterator<char>{});
+      if (in.stream().bad()) fail(std::string("cannot read file: ") + std::strerror(errno), in.name());
+      added = detail::observe_text(detail::inferrer_access::root(inferrer), text,
+                                   detail::inferrer_access::options(inferrer), false, error);
+    }
   } catch (const input_error& e) {
     diagnostic d = e.details();
     d.file = in.name();
