@@ -14,5 +14,6 @@ namespace schemaforge::cli {
 void add_structure_command(CLI::App& app);
 void add_validate_command(CLI::App& app);
 void add_infer_command(CLI::App& app);
+void add_generate_command(CLI::App& app);
 
 }  // namespace schemaforge::cli

@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: MIT
+#include "commands.hpp"
+#include "exit_status.hpp"
+
+#include <schemaforge/gen/generate.hpp>
+
+#include <CLI/CLI.hpp>
+
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace schemaforge::cli {
+namespace {
+
+struct generate_options {
+  std::vector<std::string> schemas;
+  std::string output_dir;
+  gen::render_options render;
+};
+
+void run_generate(const generate_options& o) {
+  // Everything is generated before anything is written: one bad schema leaves DIR untouched.
+  std::vector<gen::generated_header> headers;
+  std::set<std::string> names;
+  for (const auto& schema : o.schemas) {
+    auto header = gen::generate_header(schema, o.render);
+    for (const auto& w : header.warnings) std::cerr << "schemaforge: warning: " << w.to_string() << '\n';
+    if (!names.insert(header.file_name).second)
+      throw command_failure(exit_bad_input, "two schemas would both write " + header.file_name + " (" + schema +
+                                                "); rename one of them or generate them into different directories");
+    headers.push_back(std::move(header));
+  }
+  for (const auto& header : headers)
+    gen::write_file_if_changed((std::filesystem::path(o.output_dir) / header.file_name).string(), header.text);
+}
+
+}  // namespace
+
+void add_generate_command(CLI::App& app) {
+  auto options = std::make_shared<generate_options>();
+  auto* cmd = app.add_subcommand("generate", "Generate one C++17 header per JSON Schema (DIR/<stem>.hpp)");
+  cmd->add_option("schemas", options->schemas, "JSON Schema files")->required();
+  cmd->add_option("-o,--output", options->output_dir, "Output directory (created when missing)")->required();
+  cmd->add_option("--namespace", options->render.cpp_namespace, "C++ namespace, e.g. app::models")
+      ->default_str("schemaforge_generated");
+  cmd->add_option("--templates", options->render.template_dir,
+                  "Directory whose *.mustache files replace the built-in templates of the same name");
+  cmd->callback([options] { run_generate(*options); });
+}
+
+}  // namespace schemaforge::cli

@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <schemaforge/gen/diagnostic.hpp>
+#include <schemaforge/gen/render.hpp>
+
+#include <string>
+
+// The whole generator in one call: schema file -> C++17 header text. The stages are public too:
+// schema_loader.hpp (file -> IR), render.hpp (IR -> text), naming.hpp (identifier rules).
+namespace schemaforge::gen {
+
+struct generated_header {
+  std::string file_name;  // "<stem>.hpp"
+  std::string text;       // the header
+  diagnostics warnings;   // unsupported keywords and other non-fatal findings, with JSON pointers
+};
+
+// Loads `schema_path` and renders its header. Throws input_error (file + JSON pointer) for an
+// unreadable file, invalid JSON, an invalid schema, a bad namespace or a broken template.
+generated_header generate_header(const std::string& schema_path, const render_options& options = {});
+
+// Writes `text` to `path` unless the file already holds exactly that text, so a build system
+// sees an unchanged timestamp when nothing changed. Creates missing parent directories.
+// Returns true when it wrote. Throws schemaforge's input_error naming the path on failure.
+bool write_file_if_changed(const std::string& path, const std::string& text);
+
+}  // namespace schemaforge::gen

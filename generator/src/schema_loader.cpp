@@ -1,0 +1,825 @@
+// SPDX-License-Identifier: MIT
+#include <schemaforge/gen/json_file.hpp>
+#include <schemaforge/gen/naming.hpp>
+#include <schemaforge/gen/schema_loader.hpp>
+
+#include "schema_layout.hpp"
+#include "schema_keywords.hpp"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+namespace schemaforge::gen {
+namespace {
+
+using ojson = nlohmann::ordered_json;
+using ir::type_expr;
+using kind = ir::type_expr::kind;
+
+std::string pointer_token(std::string_view key) {
+  std::string out;
+  for (char c : key) {
+    if (c == '~') out += "~0";
+    else if (c == '/') out += "~1";
+    else out += c;
+  }
+  return out;
+}
+
+std::string child(const std::string& ptr, std::string_view key) { return ptr + "/" + pointer_token(key); }
+std::string child(const std::string& ptr, std::size_t index) { return ptr + "/" + std::to_string(index); }
+
+// A URI fragment may percent-encode characters; JSON pointers in $ref often do ("%24defs").
+std::string percent_decode(std::string_view s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    auto hex = [](char c) -> int {
+      if (c >= '0' && c <= '9') return c - '0';
+      if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+      if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+      return -1;
+    };
+    if (s[i] == '%' && i + 2 < s.size() + 0 && i + 2 <= s.size() - 1 && hex(s[i + 1]) >= 0 && hex(s[i + 2]) >= 0) {
+      out += static_cast<char>(hex(s[i + 1]) * 16 + hex(s[i + 2]));
+      i += 2;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+bool is_schema_value(const ojson& v) { return v.is_object() || v.is_boolean(); }
+
+// Keywords that only document or constrain values: they never change the C++ type, so beside a
+// $ref or in an allOf they need no merging.
+bool is_annotation(const std::string& key) {
+  static const std::set<std::string> keys = {"title", "description", "$comment", "default", "examples",
+                                             "deprecated", "readOnly", "writeOnly", "$schema", "$id",
+                                             "$anchor", "format"};
+  return keys.count(key) != 0;
+}
+
+class loader {
+ public:
+  loader(const ojson& doc, std::string file, diagnostics& warnings)
+      : doc_(doc), file_(std::move(file)), warnings_(warnings) {}
+
+  ir::module run(const std::string& stem) {
+    mod_.schema = doc_;
+    mod_.stem = stem;
+    if (!is_schema_value(doc_)) fail("a schema must be a JSON object or a boolean; wrap it in {...}", "");
+    std::string root_name = naming::type_name(stem);
+    if (doc_.is_object()) {
+      if (auto t = doc_.find("title"); t != doc_.end() && t->is_string() && !naming::pascal_case(t->get<std::string>()).empty())
+        root_name = naming::type_name(t->get<std::string>());
+    }
+    reserved_[""] = type_names_.unique(root_name);
+    // $defs keys name their types, and win their names over names made up for inline types.
+    for (const char* defs : {"$defs", "definitions"}) {
+      if (!doc_.is_object()) break;
+      auto d = doc_.find(defs);
+      if (d == doc_.end()) continue;
+      if (!d->is_object()) fail(std::string("\"") + defs + "\" must be an object of named schemas", child("", defs));
+      for (auto it = d->begin(); it != d->end(); ++it)
+        reserved_[child(child("", defs), it.key())] = type_names_.unique(naming::type_name(it.key()));
+    }
+
+    type_expr root = type_of_ref("");
+    if (root.k == kind::named && !root.nullable && by_pointer_.count("") && mod_.types[root.ref].k != ir::named_type::kind::checked) {
+      mod_.root = root.ref;
+    } else {
+      // A root that is not an object (an array, a string, a nullable value...) still gets its
+      // name, as an alias, so json_schema() has a home.
+      ir::named_type alias;
+      alias.k = ir::named_type::kind::alias;
+      alias.name = reserved_[""];
+      if (root.k == kind::named && mod_.types[root.ref].name == alias.name) {
+        // The checked type took the reserved name; give the alias its own.
+        alias.name = type_names_.unique(alias.name + "Root");
+      }
+      alias.target = root;
+      alias.pointer = "";
+      alias.description = description_of(doc_);
+      mod_.types.push_back(std::move(alias));
+      mod_.root = mod_.types.size() - 1;
+    }
+    mod_.types[mod_.root].is_root = true;
+
+    // Every $defs entry is generated, used or not: a user may want the type on its own.
+    for (const char* defs : {"$defs", "definitions"}) {
+      if (!doc_.is_object()) break;
+      auto d = doc_.find(defs);
+      if (d == doc_.end()) continue;
+      for (auto it = d->begin(); it != d->end(); ++it) type_of_ref(child(child("", defs), it.key()));
+    }
+    pick_discriminators();
+    mod_.source_name = file_;
+    detail::lay_out(mod_, warnings_);
+    return std::move(mod_);
+  }
+
+ private:
+  [[noreturn]] void fail(const std::string& message, const std::string& ptr) {
+    throw input_error({diagnostic::severity::error, message, file_, ptr});
+  }
+  void warn(const std::string& message, const std::string& ptr) {
+    warnings_.push_back({diagnostic::severity::warning, message, file_, ptr});
+  }
+
+  static std::string description_of(const ojson& s) {
+    if (!s.is_object()) return "";
+    auto d = s.find("description");
+    return d != s.end() && d->is_string() ? d->get<std::string>() : "";
+  }
+
+  // Resolves a $ref string to a JSON pointer into this document.
+  std::string resolve(const std::string& ref, const std::string& at) {
+    std::string fragment;
+    auto hash = ref.find('#');
+    std::string base = hash == std::string::npos ? ref : ref.substr(0, hash);
+    if (!base.empty()) {
+      std::string id = doc_.is_object() && doc_.contains("$id") && doc_["$id"].is_string() ? doc_["$id"].get<std::string>() : "";
+      if (id.empty() || (id != base && id.substr(0, id.find('#')) != base))
+        fail("$ref \"" + ref + "\" points outside this file; only local references (#/$defs/..., #/definitions/...) are supported, so inline the referenced schema",
+             child(at, "$ref"));
+    }
+    fragment = hash == std::string::npos ? "" : ref.substr(hash + 1);
+    fragment = percent_decode(fragment);
+    if (fragment.empty()) return "";
+    if (fragment[0] != '/') {
+      // A plain-name fragment refers to a $anchor.
+      std::string found;
+      find_anchor(doc_, "", fragment, found);
+      if (found.empty()) fail("$ref \"" + ref + "\" names no $anchor in this file; fix the reference", child(at, "$ref"));
+      return found;
+    }
+    bool ok = false;
+    try {
+      ok = doc_.contains(ojson::json_pointer(fragment));
+    } catch (const ojson::exception&) {
+      ok = false;
+    }
+    if (!ok) fail("$ref \"" + ref + "\" points nowhere in this file; fix the reference or add the definition", child(at, "$ref"));
+    return fragment;
+  }
+
+  bool find_anchor(const ojson& node, const std::string& ptr, const std::string& name, std::string& found) {
+    if (node.is_object()) {
+      if (auto a = node.find("$anchor"); a != node.end() && a->is_string() && *a == name) {
+        found = ptr;
+        return true;
+      }
+      for (auto it = node.begin(); it != node.end(); ++it)
+        if (find_anchor(it.value(), child(ptr, it.key()), name, found)) return true;
+    } else if (node.is_array()) {
+      for (std::size_t i = 0; i < node.size(); ++i)
+        if (find_anchor(node[i], child(ptr, i), name, found)) return true;
+    }
+    return false;
+  }
+
+  const ojson& at_pointer(const std::string& ptr) const {
+    return ptr.empty() ? doc_ : doc_.at(ojson::json_pointer(ptr));
+  }
+
+  // Type of the schema at a document location; each location is built once, so a recursive
+  // reference finds the named type created for its target.
+  type_expr type_of_ref(const std::string& ptr, const std::string& fallback_hint = "") {
+    if (auto it = cache_.find(ptr); it != cache_.end()) return it->second;
+    if (in_progress_.count(ptr)) {
+      warn("recursive reference through a schema that is neither an object nor a union; typed as nlohmann::json", ptr);
+      return type_expr::of(kind::any);
+    }
+    in_progress_.insert(ptr);
+    std::string hint = reserved_.count(ptr) ? reserved_[ptr] : fallback_hint;
+    if (hint.empty()) {
+      // Reached through a $ref to an inline location (#/properties/x): name it after its key.
+      auto slash = ptr.find_last_of('/');
+      hint = naming::type_name(slash == std::string::npos ? ptr : ptr.substr(slash + 1));
+    }
+    type_expr t = build(at_pointer(ptr), ptr, hint, &ptr);
+    in_progress_.erase(ptr);
+    cache_[ptr] = t;
+    return t;
+  }
+
+  // A subschema: when it is the document's own node at `ptr` (not a copy made by merging), it
+  // goes through type_of_ref, so a $ref elsewhere to the same location gets the same type.
+  type_expr sub(const ojson& schema, const std::string& ptr, const std::string& hint) {
+    const ojson* node = nullptr;
+    try {
+      node = &at_pointer(ptr);
+    } catch (const ojson::exception&) {
+      node = nullptr;
+    }
+    if (node == &schema) return type_of_ref(ptr, hint);
+    return build(schema, ptr, hint, nullptr);
+  }
+
+  // Creates a named type (before its content, so recursion can refer to it). `memo` is the
+  // document location this type is built for (a $ref target or the root), or null.
+  std::size_t new_named(ir::named_type::kind k, const ojson& s, const std::string& ptr, const std::string& hint,
+                        const std::string* memo) {
+    ir::named_type nt;
+    nt.k = k;
+    nt.pointer = ptr;
+    nt.description = description_of(s);
+    if (memo && reserved_.count(*memo)) {
+      nt.name = reserved_[*memo];
+    } else {
+      std::string wanted = hint;
+      if (auto t = s.find("title"); t != s.end() && t->is_string() && !naming::pascal_case(t->get<std::string>()).empty())
+        wanted = naming::type_name(t->get<std::string>());
+      if (wanted.empty()) wanted = "Unnamed";
+      nt.name = type_names_.unique(wanted);
+    }
+    mod_.types.push_back(std::move(nt));
+    std::size_t index = mod_.types.size() - 1;
+    if (memo) {
+      by_pointer_[*memo] = index;
+      cache_[*memo] = named(index);
+    }
+    return index;
+  }
+
+  static type_expr named(std::size_t index, bool nullable = false) {
+    type_expr t = type_expr::of(kind::named);
+    t.ref = index;
+    t.nullable = nullable;
+    return t;
+  }
+
+  // The set of JSON types a schema allows, from "type" or, without it, from its keywords.
+  std::vector<std::string> json_types(const ojson& s, const std::string& ptr, bool& nullable) {
+    std::vector<std::string> types;
+    if (auto t = s.find("type"); t != s.end()) {
+      if (t->is_string()) types.push_back(t->get<std::string>());
+      else for (const auto& v : *t) types.push_back(v.get<std::string>());
+    } else {
+      bool object_like = s.contains("properties") || s.contains("additionalProperties") || s.contains("required");
+      bool array_like = s.contains("items") || s.contains("prefixItems");
+      if (object_like) types.push_back("object");
+      if (array_like) types.push_back("array");
+    }
+    (void)ptr;
+    std::vector<std::string> out;
+    for (auto& t : types) {
+      if (t == "null") nullable = true;
+      else if (std::find(out.begin(), out.end(), t) == out.end()) out.push_back(t);
+    }
+    // integer is a subset of number: "number" alone types both.
+    if (std::find(out.begin(), out.end(), "number") != out.end())
+      out.erase(std::remove(out.begin(), out.end(), "integer"), out.end());
+    return out;
+  }
+
+  // Follows $ref chains and merges allOf, for questions about a schema's content.
+  ojson resolved(const ojson& s, const std::string& ptr, int depth = 0) {
+    if (depth > 64) fail("$ref/allOf nesting is more than 64 deep (a reference cycle without an object?)", ptr);
+    if (!s.is_object()) return s;
+    if (auto r = s.find("$ref"); r != s.end() && r->is_string()) {
+      std::string target = resolve(r->get<std::string>(), ptr);
+      ojson base = resolved(at_pointer(target), target, depth + 1);
+      ojson rest = s;
+      rest.erase("$ref");
+      if (rest.empty()) return base;
+      return merge(base, rest, ptr, depth);
+    }
+    if (auto a = s.find("allOf"); a != s.end() && a->is_array()) {
+      ojson out = s;
+      out.erase("allOf");
+      for (std::size_t i = 0; i < a->size(); ++i) {
+        ojson branch = resolved((*a)[i], child(child(ptr, "allOf"), i), depth + 1);
+        out = merge(out, branch, ptr, depth);
+      }
+      return out;
+    }
+    return s;
+  }
+
+  // allOf semantics for the keywords that shape the type: properties united (a property in both
+  // gets both schemas), required united, type sets intersected; other keywords: first one wins.
+  ojson merge(const ojson& a, const ojson& b, const std::string& ptr, int depth) {
+    if (b.is_boolean()) {
+      if (!b.get<bool>()) warn("allOf contains false: no value can be valid; the branch is ignored", ptr);
+      return a;
+    }
+    if (a.is_boolean()) return b;
+    ojson out = a;
+    for (auto it = b.begin(); it != b.end(); ++it) {
+      const std::string& key = it.key();
+      if (key == "$defs" || key == "definitions") continue;
+      if (!out.contains(key)) {
+        out[key] = it.value();
+        continue;
+      }
+      if (key == "properties" && it.value().is_object() && out[key].is_object()) {
+        for (auto p = it.value().begin(); p != it.value().end(); ++p) {
+          if (!out[key].contains(p.key())) out[key][p.key()] = p.value();
+          else if (out[key][p.key()] != p.value())
+            out[key][p.key()] = merge(resolved(out[key][p.key()], ptr, depth + 1), resolved(p.value(), ptr, depth + 1), ptr, depth + 1);
+        }
+      } else if (key == "required" && it.value().is_array()) {
+        for (const auto& r : it.value())
+          if (std::find(out[key].begin(), out[key].end(), r) == out[key].end()) out[key].push_back(r);
+      } else if (key == "type") {
+        auto as_list = [](const ojson& t) {
+          std::vector<std::string> v;
+          if (t.is_string()) v.push_back(t.get<std::string>());
+          else if (t.is_array()) for (const auto& x : t) if (x.is_string()) v.push_back(x.get<std::string>());
+          return v;
+        };
+        auto x = as_list(out[key]), y = as_list(it.value());
+        ojson both = ojson::array();
+        for (const auto& t : x) {
+          bool in_y = std::find(y.begin(), y.end(), t) != y.end() ||
+                      (t == "integer" && std::find(y.begin(), y.end(), "number") != y.end());
+          bool y_int = t == "number" && std::find(y.begin(), y.end(), "integer") != y.end();
+          if (in_y) both.push_back(t);
+          else if (y_int) both.push_back("integer");
+        }
+        if (both.empty()) fail("allOf combines schemas whose types have nothing in common; no value can be valid", ptr);
+        out[key] = both.size() == 1 ? both[0] : both;
+      } else if (key == "additionalProperties" && it.value().is_boolean() && !it.value().get<bool>()) {
+        out[key] = false;
+      }
+    }
+    return out;
+  }
+
+  // The central dispatch: schema `s` found at `ptr`, named `hint` unless it has a title. `memo`
+  // is set when `s` is the document node at that pointer (a $ref target or the root).
+  type_expr build(const ojson& s, const std::string& ptr, const std::string& hint, const std::string* memo) {
+    if (s.is_boolean()) {
+      if (!s.get<bool>()) warn("schema false allows no value; typed as nlohmann::json", ptr);
+      return type_expr::of(kind::any);
+    }
+    if (!s.is_object()) fail("a schema must be a JSON object or a boolean", ptr);
+    check_keywords(s, ptr, warnings_, file_);
+
+    bool nullable = false;
+    if (auto n = s.find("nullable"); n != s.end() && n->get<bool>()) nullable = true;
+
+    if (auto r = s.find("$ref"); r != s.end()) {
+      std::string target = resolve(r->get<std::string>(), ptr);
+      bool shaped = false;
+      for (auto it = s.begin(); it != s.end(); ++it)
+        if (it.key() != "$ref" && it.key() != "nullable" && !is_annotation(it.key()) && !is_validation_only(it.key())) shaped = true;
+      if (!shaped) {
+        type_expr t = type_of_ref(target);
+        t.nullable = t.nullable || nullable;
+        return t;
+      }
+      // Keywords beside $ref (2020-12) add to it: same as allOf [target, rest].
+      return build(resolved(s, ptr), ptr, hint, memo);
+    }
+    if (auto a = s.find("allOf"); a != s.end()) {
+      // allOf: [{$ref}] plus annotations keeps the referenced type and its name.
+      bool only_annotations = true;
+      for (auto it = s.begin(); it != s.end(); ++it)
+        if (it.key() != "allOf" && it.key() != "nullable" && !is_annotation(it.key())) only_annotations = false;
+      if (only_annotations && a->size() == 1 && (*a)[0].is_object() && (*a)[0].size() == 1 && (*a)[0].contains("$ref")) {
+        type_expr t = build((*a)[0], child(child(ptr, "allOf"), 0), hint, nullptr);
+        t.nullable = t.nullable || nullable;
+        return t;
+      }
+      for (std::size_t i = 0; i < a->size(); ++i) {
+        const auto& branch = (*a)[i];
+        if (branch.is_object()) check_keywords(branch, child(child(ptr, "allOf"), i), warnings_, file_);
+      }
+      ojson merged = resolved(s, ptr);
+      type_expr t = build_resolved(merged, ptr, hint, memo);
+      t.nullable = t.nullable || nullable;
+      return t;
+    }
+    type_expr t = build_resolved(s, ptr, hint, memo);
+    t.nullable = t.nullable || nullable;
+    return t;
+  }
+
+  bool is_null_schema(const ojson& s) {
+    if (!s.is_object()) return false;
+    if (auto t = s.find("type"); t != s.end() && *t == "null") return true;
+    if (auto c = s.find("const"); c != s.end() && c->is_null()) return true;
+    if (auto e = s.find("enum"); e != s.end() && e->is_array() && e->size() == 1 && (*e)[0].is_null()) return true;
+    return false;
+  }
+
+  // A schema without $ref/allOf at its top.
+  type_expr build_resolved(const ojson& s, const std::string& ptr, const std::string& hint, const std::string* memo) {
+    bool nullable = false;
+    if (auto n = s.find("nullable"); n != s.end() && n->is_boolean() && n->get<bool>()) nullable = true;
+
+    // anyOf / oneOf: a union, with `null` branches turned into nullability.
+    for (const char* key : {"oneOf", "anyOf"}) {
+      auto u = s.find(key);
+      if (u == s.end()) continue;
+      std::string uptr = child(ptr, key);
+      ojson base = s;
+      base.erase(key);
+      for (const char* k : {"title", "description", "$comment", "default", "examples", "$id", "$schema", "$defs",
+                            "definitions", "nullable", "$anchor"})
+        base.erase(k);
+      if (s.contains("oneOf") && s.contains("anyOf")) warn("both oneOf and anyOf: only oneOf is used for typing", child(ptr, "anyOf"));
+      std::vector<std::pair<ojson, std::string>> branches;
+      for (std::size_t i = 0; i < u->size(); ++i) {
+        const ojson& b = (*u)[i];
+        std::string bptr = child(uptr, i);
+        if (is_null_schema(b) || (b.is_object() && b.contains("$ref") && is_null_schema(resolved(b, bptr)))) {
+          nullable = true;
+          continue;
+        }
+        if (b.is_boolean() && !b.get<bool>()) continue;
+        if (!base.empty()) branches.push_back({merge(resolved(b, bptr), base, bptr, 0), bptr});
+        else branches.push_back({b, bptr});
+      }
+      if (branches.empty()) {
+        type_expr t = type_expr::of(kind::any);
+        t.nullable = nullable;
+        return t;
+      }
+      if (branches.size() == 1) {
+        type_expr t = build(branches[0].first, branches[0].second, hint, nullptr);
+        t.nullable = t.nullable || nullable;
+        return t;
+      }
+      // Only string constants: an enum, not a variant of strings.
+      std::vector<std::string> strings;
+      bool all_strings = true;
+      for (auto& [b, bptr] : branches) {
+        ojson r = resolved(b, bptr);
+        if (r.is_object() && r.contains("const") && r["const"].is_string()) strings.push_back(r["const"].get<std::string>());
+        else if (r.is_object() && r.contains("enum") && std::all_of(r["enum"].begin(), r["enum"].end(), [](const ojson& v) { return v.is_string(); }))
+          for (auto& v : r["enum"]) strings.push_back(v.get<std::string>());
+        else all_strings = false;
+      }
+      if (all_strings) {
+        type_expr t = make_enum(s, ptr, hint, memo, strings);
+        t.nullable = t.nullable || nullable;
+        return t;
+      }
+      std::size_t index = new_named(ir::named_type::kind::variant, s, ptr, hint, memo);
+      std::string vname = mod_.types[index].name;
+      std::vector<type_expr> alts;
+      for (std::size_t i = 0; i < branches.size(); ++i) {
+        type_expr a = build(branches[i].first, branches[i].second, naming::type_name(vname + "Option" + std::to_string(i + 1)), nullptr);
+        if (a.nullable) {
+          nullable = true;
+          a.nullable = false;
+        }
+        alts.push_back(a);
+      }
+      mod_.types[index].alternatives = std::move(alts);
+      return named(index, nullable);
+    }
+
+    std::vector<std::string> types = json_types(s, ptr, nullable);
+
+    if (auto e = s.find("enum"); e != s.end()) {
+      std::vector<std::string> strings;
+      bool all_strings = true;
+      ojson allowed = ojson::array();
+      for (const auto& v : *e) {
+        if (v.is_null()) {
+          nullable = true;
+          continue;
+        }
+        if (v.is_string()) strings.push_back(v.get<std::string>());
+        else all_strings = false;
+        allowed.push_back(v);
+      }
+      if (allowed.empty()) {
+        type_expr t = type_expr::of(kind::any);
+        t.nullable = true;
+        return t;
+      }
+      if (all_strings && (types.empty() || types == std::vector<std::string>{"string"})) {
+        type_expr t = make_enum(s, ptr, hint, memo, strings);
+        t.nullable = t.nullable || nullable;
+        return t;
+      }
+      type_expr base = base_of_values(allowed);
+      std::size_t index = new_named(ir::named_type::kind::checked, s, ptr, hint, memo);
+      mod_.types[index].target = base;
+      for (auto& v : allowed) mod_.types[index].allowed.push_back(v);
+      return named(index, nullable);
+    }
+    if (auto c = s.find("const"); c != s.end()) {
+      if (c->is_null()) {
+        type_expr t = type_expr::of(kind::any);
+        t.nullable = true;
+        return t;
+      }
+      std::size_t index = new_named(ir::named_type::kind::checked, s, ptr, hint, memo);
+      mod_.types[index].target = base_of_values(ojson::array({*c}));
+      mod_.types[index].allowed.push_back(*c);
+      return named(index, nullable);
+    }
+
+    if (types.size() > 1) {
+      // ["string", "integer"]: a variant with one alternative per JSON type.
+      std::size_t index = new_named(ir::named_type::kind::variant, s, ptr, hint, memo);
+      std::string vname = mod_.types[index].name;
+      std::vector<type_expr> alts;
+      for (const auto& t : types) {
+        ojson one = s;
+        one["type"] = t;
+        one.erase("title");
+        alts.push_back(build_resolved(one, ptr, naming::type_name(vname + naming::pascal_case(t)), nullptr));
+      }
+      mod_.types[index].alternatives = std::move(alts);
+      return named(index, nullable);
+    }
+
+    type_expr out;
+    std::string t = types.empty() ? "" : types[0];
+    if (t.empty()) {
+      out = type_expr::of(kind::any);
+    } else if (t == "string") {
+      out = type_expr::of(kind::string);
+    } else if (t == "integer") {
+      out = type_expr::of(kind::integer);
+    } else if (t == "number") {
+      out = type_expr::of(kind::number);
+    } else if (t == "boolean") {
+      out = type_expr::of(kind::boolean);
+    } else if (t == "array") {
+      out = build_array(s, ptr, hint);
+    } else if (t == "object") {
+      out = build_object(s, ptr, hint, memo);
+    } else {
+      fail("unknown type \"" + t + "\"; use string, integer, number, boolean, array, object or null", child(ptr, "type"));
+    }
+    out.nullable = out.nullable || nullable;
+    return out;
+  }
+
+  static type_expr base_of_values(const ojson& values) {
+    bool all_int = true, all_num = true, all_str = true, all_bool = true;
+    for (const auto& v : values) {
+      all_int = all_int && (v.is_number_integer() || (v.is_number_float() && v.get<double>() == static_cast<double>(static_cast<long long>(v.get<double>()))));
+      all_num = all_num && v.is_number();
+      all_str = all_str && v.is_string();
+      all_bool = all_bool && v.is_boolean();
+    }
+    if (all_str) return type_expr::of(kind::string);
+    if (all_bool) return type_expr::of(kind::boolean);
+    if (all_int && all_num) {
+      for (const auto& v : values)
+        if (v.is_number_unsigned() && v.get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX)) return type_expr::of(kind::number);
+      return type_expr::of(kind::integer);
+    }
+    if (all_num) return type_expr::of(kind::number);
+    return type_expr::of(kind::any);
+  }
+
+  type_expr make_enum(const ojson& s, const std::string& ptr, const std::string& hint, const std::string* memo,
+                      const std::vector<std::string>& values) {
+    std::size_t index = new_named(ir::named_type::kind::enumeration, s, ptr, hint, memo);
+    naming::scope names;
+    std::set<std::string> seen;
+    for (const auto& v : values) {
+      if (!seen.insert(v).second) continue;
+      mod_.types[index].enumerators.push_back({v, names.unique(naming::enumerator_name(v))});
+    }
+    return named(index);
+  }
+
+  type_expr build_array(const ojson& s, const std::string& ptr, const std::string& hint) {
+    auto prefix = s.find("prefixItems");
+    auto items = s.find("items");
+    const ojson* tuple_items = nullptr;
+    std::string tuple_ptr;
+    bool exact = false;
+    if (prefix != s.end()) {
+      tuple_items = &*prefix;
+      tuple_ptr = child(ptr, "prefixItems");
+      if (items != s.end()) {
+        if (items->is_boolean() && !items->get<bool>()) exact = true;
+        else warn("items after prefixItems are not typed; values past the tuple are ignored when reading", child(ptr, "items"));
+      }
+    } else if (items != s.end() && items->is_array()) {
+      tuple_items = &*items;
+      tuple_ptr = child(ptr, "items");
+      if (auto ai = s.find("additionalItems"); ai != s.end() && ai->is_boolean() && !ai->get<bool>()) exact = true;
+    }
+    if (tuple_items) {
+      type_expr t = type_expr::of(kind::tuple);
+      t.tuple_exact = exact;
+      for (std::size_t i = 0; i < tuple_items->size(); ++i)
+        t.args.push_back(build((*tuple_items)[i], child(tuple_ptr, i), naming::type_name(hint + "Item" + std::to_string(i + 1)), nullptr));
+      return t;
+    }
+    type_expr t = type_expr::of(kind::array);
+    if (items == s.end() || (items->is_boolean() && items->get<bool>())) t.args.push_back(type_expr::of(kind::any));
+    else t.args.push_back(sub(*items, child(ptr, "items"), naming::type_name(hint + "Item")));
+    return t;
+  }
+
+  type_expr build_object(const ojson& s, const std::string& ptr, const std::string& hint, const std::string* memo) {
+    auto props = s.find("properties");
+    auto extra = s.find("additionalProperties");
+    auto req = s.find("required");
+    bool has_props = props != s.end() && !props->empty();
+    bool has_required = req != s.end() && !req->empty();
+    if (!has_props && !has_required) {
+      if (extra != s.end() && extra->is_object()) {
+        type_expr m = type_expr::of(kind::map);
+        m.args.push_back(sub(*extra, child(ptr, "additionalProperties"), naming::type_name(hint + "Value")));
+        return m;
+      }
+      if (extra == s.end() || extra->get<bool>()) return type_expr::of(kind::any_object);
+      // additionalProperties false and no properties: the empty object, an empty struct.
+    }
+    if (extra != s.end() && extra->is_object())
+      warn("additionalProperties beside properties: the struct keeps only the listed properties", child(ptr, "additionalProperties"));
+
+    std::size_t index = new_named(ir::named_type::kind::structure, s, ptr, hint, memo);
+    std::string sname = mod_.types[index].name;
+    naming::scope members;
+    members.reserve("json_schema");
+    std::vector<std::string> required;
+    if (req != s.end())
+      for (const auto& r : *req) required.push_back(r.get<std::string>());
+    std::vector<ir::member> out;
+    if (props != s.end()) {
+      for (auto it = props->begin(); it != props->end(); ++it) {
+        std::string pptr = child(child(ptr, "properties"), it.key());
+        const ojson& ps = it.value();
+        if (ps.is_boolean() && !ps.get<bool>()) {
+          warn("property schema false: the property can never be present, so it has no member", pptr);
+          continue;
+        }
+        ir::member m;
+        m.json_name = it.key();
+        m.name = members.unique(naming::member_name(it.key()), true);
+        m.required = std::find(required.begin(), required.end(), it.key()) != required.end();
+        m.pointer = pptr;
+        if (ps.is_object()) {
+          ojson r = resolved(ps, pptr);
+          m.description = description_of(ps);
+          if (m.description.empty()) m.description = description_of(r);
+          m.constraints = constraints_of(r.is_object() ? r : ps);
+          if (auto d = ps.find("default"); d != ps.end()) m.default_value = *d;
+          else if (r.is_object() && r.contains("default")) m.default_value = r["default"];
+          // A const property (typical discriminator) keeps its primitive type and is checked.
+          bool plain_const = ps.contains("const") && !ps.contains("$ref") && !ps.contains("enum") &&
+                             !ps.contains("anyOf") && !ps.contains("oneOf") && !ps.contains("allOf") &&
+                             !ps["const"].is_null();
+          if (plain_const) {
+            check_keywords(ps, pptr, warnings_, file_);
+            m.const_value = ps["const"];
+            m.type = base_of_values(ojson::array({ps["const"]}));
+            if (auto n = ps.find("nullable"); n != ps.end() && n->get<bool>()) m.type.nullable = true;
+            out.push_back(std::move(m));
+            continue;
+          }
+        }
+        m.type = sub(ps, pptr, naming::type_name(sname + naming::pascal_case(it.key())));
+        out.push_back(std::move(m));
+      }
+    }
+    for (std::size_t i = 0; i < required.size(); ++i) {
+      const auto& r = required[i];
+      if (props != s.end() && props->contains(r)) continue;
+      // Required without a schema: present with any value.
+      ir::member m;
+      m.json_name = r;
+      m.name = members.unique(naming::member_name(r), true);
+      m.required = true;
+      m.type = type_expr::of(kind::any);
+      m.pointer = child(child(ptr, "required"), i);
+      warn("required property \"" + r + "\" has no schema under properties; its member is nlohmann::json", m.pointer);
+      out.push_back(std::move(m));
+    }
+    for (auto& m : out) {
+      if (!m.default_value) continue;
+      if (!default_fits(*m.default_value, m.type)) {
+        warn("default does not fit the property's type; no default constant is generated", child(m.pointer, "default"));
+        m.default_value.reset();
+        continue;
+      }
+      m.default_name = members.unique("default_" + m.name, true);
+    }
+    mod_.types[index].members = std::move(out);
+    return named(index);
+  }
+
+  bool default_fits(const ojson& v, const type_expr& t) {
+    if (v.is_null()) return false;
+    switch (t.k) {
+      case kind::boolean: return v.is_boolean();
+      case kind::integer:
+        return (v.is_number_integer() && !(v.is_number_unsigned() && v.get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX))) ||
+               (v.is_number_float() && v.get<double>() == static_cast<double>(static_cast<long long>(v.get<double>())));
+      case kind::number: return v.is_number();
+      case kind::string: return v.is_string();
+      case kind::named: {
+        const auto& nt = mod_.types[t.ref];
+        if (nt.k == ir::named_type::kind::enumeration)
+          return v.is_string() && std::any_of(nt.enumerators.begin(), nt.enumerators.end(), [&](const ir::enumerator& e) { return e.value == v.get<std::string>(); });
+        return true;  // exposed as JSON
+      }
+      default: return true;
+    }
+  }
+
+  static std::string constraints_of(const ojson& s) {
+    static const char* keys[] = {"format", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf",
+                                 "minLength", "maxLength", "pattern", "minItems", "maxItems", "uniqueItems",
+                                 "minProperties", "maxProperties", "default"};
+    std::string out;
+    for (const char* k : keys) {
+      auto it = s.find(k);
+      if (it == s.end()) continue;
+      if (!out.empty()) out += ", ";
+      out += std::string(k) + ": " + (it->is_string() ? it->get<std::string>() : it->dump());
+    }
+    return out;
+  }
+
+  // Discriminator: a property every object alternative has as a required string const, with
+  // distinct values. Decided once all types exist, so recursive alternatives are complete.
+  void pick_discriminators() {
+    for (auto& nt : mod_.types) {
+      if (nt.k != ir::named_type::kind::variant) continue;
+      std::vector<const ir::named_type*> structs;
+      for (const auto& a : nt.alternatives) {
+        if (a.k != kind::named || mod_.types[a.ref].k != ir::named_type::kind::structure) {
+          structs.clear();
+          break;
+        }
+        structs.push_back(&mod_.types[a.ref]);
+      }
+      if (structs.size() < 2) continue;
+      for (const auto& candidate : structs[0]->members) {
+        std::vector<std::string> tags;
+        for (const auto* st : structs) {
+          auto m = std::find_if(st->members.begin(), st->members.end(), [&](const ir::member& x) { return x.json_name == candidate.json_name; });
+          if (m == st->members.end() || !m->required || !m->const_value || !m->const_value->is_string()) break;
+          std::string tag = m->const_value->get<std::string>();
+          if (std::find(tags.begin(), tags.end(), tag) != tags.end()) break;
+          tags.push_back(tag);
+        }
+        if (tags.size() == structs.size()) {
+          nt.discriminator = candidate.json_name;
+          nt.tags = tags;
+          break;
+        }
+      }
+    }
+  }
+
+  const ojson& doc_;
+  std::string file_;
+  diagnostics& warnings_;
+  ir::module mod_;
+  naming::scope type_names_;
+  std::map<std::string, std::string> reserved_;  // pointer -> reserved type name (root, $defs keys)
+  std::map<std::string, std::size_t> by_pointer_;
+  std::map<std::string, type_expr> cache_;
+  std::set<std::string> in_progress_;
+};
+
+std::string base_name(const std::string& path) {
+  auto slash = path.find_last_of("/\\");
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+}  // namespace
+
+std::string schema_stem(const std::string& path) {
+  std::string name = base_name(path);
+  auto strip = [&](const std::string& suffix) {
+    if (name.size() > suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0)
+      name.erase(name.size() - suffix.size());
+  };
+  strip(".json");
+  strip(".schema");
+  return name;
+}
+
+ir::module load_schema(const nlohmann::ordered_json& schema, const std::string& file, const std::string& stem,
+                       diagnostics& warnings) {
+  loader l(schema, file, warnings);
+  ir::module m = l.run(stem);
+  m.source_name = base_name(file);
+  return m;
+}
+
+ir::module load_schema_file(const std::string& path, diagnostics& warnings) {
+  std::string text = read_text_file(path);
+  nlohmann::ordered_json doc;
+  try {
+    // Ordered, so members keep the schema's property order.
+    doc = nlohmann::ordered_json::parse(text);
+  } catch (const nlohmann::ordered_json::parse_error&) {
+    parse_json_text(text, path);  // throws input_error with line and column
+    throw;
+  }
+  return load_schema(doc, path, schema_stem(path), warnings);
+}
+
+}  // namespace schemaforge::gen

@@ -1,0 +1,23 @@
+# SPDX-License-Identifier: MIT
+# Generating twice leaves an unchanged header untouched (same timestamp), so builds stay incremental.
+file(REMOVE_RECURSE "${WORK}")
+execute_process(COMMAND "${CLI}" generate "${SCHEMA}" -o "${WORK}" RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "first generate failed")
+endif()
+file(GLOB header "${WORK}/*.hpp")
+file(TOUCH_NOCREATE "${header}")
+# Backdate the file so a rewrite would be visible even on coarse-grained file systems.
+execute_process(COMMAND touch -d "2001-01-01 00:00:00" "${header}")
+file(TIMESTAMP "${header}" before "%s" UTC)
+execute_process(COMMAND "${CLI}" generate "${SCHEMA}" -o "${WORK}" RESULT_VARIABLE rc)
+file(TIMESTAMP "${header}" after "%s" UTC)
+if(NOT rc EQUAL 0 OR NOT before STREQUAL after)
+  message(FATAL_ERROR "the unchanged header was rewritten (${before} -> ${after})")
+endif()
+file(WRITE "${header}" "// stale\n")
+execute_process(COMMAND "${CLI}" generate "${SCHEMA}" -o "${WORK}" RESULT_VARIABLE rc)
+file(READ "${header}" text)
+if(text STREQUAL "// stale\n")
+  message(FATAL_ERROR "a changed header was not rewritten")
+endif()
