@@ -1,0 +1,271 @@
+// SPDX-License-Identifier: MIT
+#include "fake_server.hpp"
+
+#include <schemaforge/stream.hpp>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/use_future.hpp>
+#include <catch2/catch.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+using nlohmann::json;
+using schemaforge::testing::fake_server;
+namespace asio = boost::asio;
+namespace sf = schemaforge;
+
+namespace {
+
+sf::client_options options_for(const fake_server& server, int max_retries = 0) {
+  sf::client_options o;
+  o.base_url = server.base_url();
+  o.model = "fake-model";
+  o.max_retries = max_retries;
+  return o;
+}
+
+// Every event as one line: "text:Hel", "partial:{...}", "field:/a", "restart", ...
+struct event_log {
+  std::vector<std::string> lines;
+
+  sf::stream_options options(bool follow_json = false) {
+    sf::stream_options o;
+    o.follow_json = follow_json;
+    o.on_event = [this](const sf::stream_event& e) {
+      switch (e.type) {
+        case sf::stream_event::kind::text_delta: lines.push_back("text:" + std::string(e.text)); break;
+        case sf::stream_event::kind::refusal_delta: lines.push_back("refusal:" + std::string(e.text)); break;
+        case sf::stream_event::kind::tool_arguments_delta:
+          lines.push_back("tool" + std::to_string(e.tool_call) + ":" + std::string(e.text));
+          break;
+        case sf::stream_event::kind::partial_object: lines.push_back("partial:" + e.value->dump()); break;
+        case sf::stream_event::kind::field_complete:
+          lines.push_back("field:" + std::string(e.pointer) + "=" + e.value->dump());
+          break;
+        case sf::stream_event::kind::restart: lines.push_back("restart"); break;
+      }
+    };
+    return o;
+  }
+};
+
+// One event of a fake server "stream" script: a chat.completion.chunk with this delta.
+json chunk(json delta, json finish = nullptr) {
+  return json{{"data", {{"id", "c1"}, {"object", "chat.completion.chunk"}, {"model", "fake-model"},
+                        {"choices", json::array({{{"index", 0}, {"delta", std::move(delta)}, {"finish_reason", std::move(finish)}}})}}}};
+}
+
+// Runs one async_stream_chat to its end on `io`; returns the result or rethrows its error.
+sf::chat_result run(asio::io_context& io, const sf::client& c, sf::stream_options so,
+                    std::vector<sf::message> messages = {sf::user_message("Hi")}) {
+  auto future = sf::async_stream_chat(c, std::move(messages), {}, std::move(so), asio::use_future);
+  io.run();
+  io.restart();
+  return future.get();
+}
+
+}  // namespace
+
+TEST_CASE("async_stream_chat: text deltas, request and result", "[stream]") {
+  fake_server server;
+  asio::io_context io;
+  sf::client c(io.get_executor(), options_for(server));
+  event_log log;
+
+  SECTION("coroutine") {
+    server.push(json{{"stream_content", json::array({"Hel", "lo", " world"})}, {"usage", {{"prompt_tokens", 3}, {"completion_tokens", 4}, {"total_tokens", 7}}}});
+    std::optional<sf::chat_result> result;
+    std::vector<sf::message> messages{sf::user_message("Hi")};
+    // Built outside the coroutine: GCC 12 mishandles temporaries inside a co_await expression.
+    auto so = log.options();
+    sf::chat_options co;
+    asio::co_spawn(io, [&]() -> asio::awaitable<void> {
+      result = co_await sf::async_stream_chat(c, messages, co, so, asio::use_awaitable);
+    }, asio::detached);
+    io.run();
+    REQUIRE(result);
+    CHECK(log.lines == std::vector<std::string>{"text:Hel", "text:lo", "text: world"});
+    CHECK(result->content == "Hello world");
+    CHECK(result->finish_reason == "stop");
+    CHECK(result->model == "fake-model");
+    CHECK(result->usage.total_tokens == 7);
+    REQUIRE(result->ledger.size() == 1);
+    CHECK_FALSE(result->ledger[0].error);
+
+    const auto requests = server.requests();
+    REQUIRE(requests.size() == 1);
+    const json body = requests[0].json();
+    CHECK(body["stream"] == true);
+    CHECK(body["stream_options"]["include_usage"] == true);
+    CHECK(body["model"] == "fake-model");
+    CHECK(requests[0].header("accept") == "text/event-stream");
+  }
+  SECTION("future, and a plain callback") {
+    server.push(json{{"stream_content", json::array({"a", "b"})}});
+    CHECK(run(io, c, log.options()).content == "ab");
+
+    server.push(json{{"stream_content", json::array({"c"})}});
+    std::optional<std::string> got;
+    sf::async_stream_chat(c, {sf::user_message("x")}, {}, {}, [&](std::exception_ptr e, sf::chat_result r) {
+      CHECK_FALSE(e);
+      got = r.content;
+    });
+    io.run();
+    CHECK(got == "c");
+  }
+  SECTION("tool-call argument deltas and refusals") {
+    server.push(json{{"stream", json::array({
+                          chunk({{"role", "assistant"}, {"tool_calls", json::array({{{"index", 0}, {"id", "call_1"}, {"type", "function"}, {"function", {{"name", "extract"}, {"arguments", ""}}}}})}}),
+                          chunk({{"tool_calls", json::array({{{"index", 0}, {"function", {{"arguments", "{\"a\":"}}}}})}}),
+                          chunk({{"tool_calls", json::array({{{"index", 0}, {"function", {{"arguments", "1}"}}}}})}}),
+                          chunk(json::object(), "tool_calls"),
+                      })}});
+    const auto r = run(io, c, log.options());
+    CHECK(log.lines == std::vector<std::string>{"tool0:{\"a\":", "tool0:1}"});
+    REQUIRE(r.tool_calls.size() == 1);
+    CHECK(r.tool_calls[0].id == "call_1");
+    CHECK(r.tool_calls[0].name == "extract");
+    CHECK(r.tool_calls[0].arguments == "{\"a\":1}");
+    CHECK(r.finish_reason == "tool_calls");
+
+    log.lines.clear();
+    server.push(json{{"stream", json::array({chunk({{"refusal", "I can't"}}), chunk({{"refusal", " help."}}, "stop")})}});
+    CHECK(run(io, c, log.options()).refusal == "I can't help.");
+    CHECK(log.lines == std::vector<std::string>{"refusal:I can't", "refusal: help."});
+  }
+}
+
+TEST_CASE("async_stream_chat: partial objects and field complete events", "[stream]") {
+  fake_server server;
+  asio::io_context io;
+  sf::client c(io.get_executor(), options_for(server));
+  event_log log;
+  server.push(json{{"stream_content", json::array({"```json\n{\"name\": \"Ad", "a\", \"tags\": [\"x\"", ", \"y\"]}", "\n```"})}});
+  const auto r = run(io, c, log.options(true));
+  CHECK(r.content == "```json\n{\"name\": \"Ada\", \"tags\": [\"x\", \"y\"]}\n```");
+  const std::vector<std::string> expected = {
+      "text:```json\n{\"name\": \"Ad",
+      "partial:{\"name\":\"Ad\"}",
+      "text:a\", \"tags\": [\"x\"",
+      "field:/name=\"Ada\"",
+      "field:/tags/0=\"x\"",
+      "partial:{\"name\":\"Ada\",\"tags\":[\"x\"]}",
+      "text:, \"y\"]}",
+      "field:/tags/1=\"y\"",
+      "field:/tags=[\"x\",\"y\"]",
+      "field:={\"name\":\"Ada\",\"tags\":[\"x\",\"y\"]}",
+      "partial:{\"name\":\"Ada\",\"tags\":[\"x\",\"y\"]}",
+      "text:\n```",
+  };
+  CHECK(log.lines == expected);
+}
+
+TEST_CASE("async_stream_chat: broken streams are errors, never partial answers", "[stream]") {
+  fake_server server;
+  asio::io_context io;
+  event_log log;
+
+  SECTION("the body ends cleanly without [DONE] or a finish_reason") {
+    sf::client c(io.get_executor(), options_for(server));
+    server.push(json{{"stream", json::array({chunk({{"content", "{\"a\": 1"}})})}, {"done", false}});
+    try {
+      run(io, c, log.options());
+      FAIL("no error");
+    } catch (const sf::error& e) {
+      CHECK(e.code() == sf::errc::connection);
+      CHECK(std::string(e.what()).find("before [DONE]") != std::string::npos);
+      REQUIRE(e.ledger.size() == 1);
+      CHECK(e.ledger[0].error == sf::errc::connection);
+      CHECK(e.request_id == "req_fake_1");
+    }
+    CHECK(log.lines == std::vector<std::string>{"text:{\"a\": 1"});
+  }
+  SECTION("the connection is cut before the finish_reason") {
+    sf::client c(io.get_executor(), options_for(server));
+    server.push(json{{"stream", json::array({chunk({{"content", "Hel"}})})}, {"truncate", true}});
+    CHECK_THROWS_AS(run(io, c, log.options()), sf::error);
+    CHECK(server.request_count() == 1);
+  }
+  SECTION("the connection is cut after the finish_reason: the answer is whole") {
+    sf::client c(io.get_executor(), options_for(server));
+    server.push(json{{"stream", json::array({chunk({{"content", "Hello"}}), chunk(json::object(), "stop")})}, {"truncate", true}});
+    const auto r = run(io, c, log.options());
+    CHECK(r.content == "Hello");
+    CHECK_FALSE(r.ledger.back().error);
+  }
+  SECTION("a cut stream is retried, and the caller is told to discard what it got") {
+    sf::client c(io.get_executor(), options_for(server, 1));
+    server.push(json{{"stream", json::array({chunk({{"content", "Hel"}})})}, {"truncate", true}});
+    server.push(json{{"stream_content", json::array({"Hello"})}});
+    const auto r = run(io, c, log.options());
+    CHECK(r.content == "Hello");
+    CHECK(log.lines == std::vector<std::string>{"text:Hel", "restart", "text:Hello"});
+    CHECK(r.ledger.size() == 2);
+    CHECK(server.request_count() == 2);
+  }
+  SECTION("a retry after an HTTP error before the body is silent") {
+    sf::client c(io.get_executor(), options_for(server, 1));
+    server.push(json{{"status", 503}, {"headers", {{"retry-after-ms", "1"}}}});
+    server.push(json{{"stream_content", json::array({"ok"})}});
+    const auto r = run(io, c, log.options());
+    CHECK(r.content == "ok");
+    CHECK(log.lines == std::vector<std::string>{"text:ok"});
+    CHECK(r.ledger.size() == 2);
+  }
+  SECTION("an error object inside the stream") {
+    sf::client c(io.get_executor(), options_for(server));
+    server.push(json{{"stream", json::array({chunk({{"content", "Hel"}}), json{{"data", {{"error", {{"message", "Tool call validation failed"}, {"code", "tool_use_failed"}, {"status_code", 400}}}}}}})}, {"done", false}});
+    try {
+      run(io, c, log.options());
+      FAIL("no error");
+    } catch (const sf::error& e) {
+      CHECK(e.code() == sf::errc::http_status);
+      CHECK(e.provider_message == "Tool call validation failed");
+      CHECK(e.http_status == 400);
+    }
+  }
+  SECTION("an HTTP error status is the transport's error") {
+    sf::client c(io.get_executor(), options_for(server));
+    server.push(json{{"status", 401}, {"error", {{"message", "bad key"}, {"type", "invalid_request_error"}}}});
+    try {
+      run(io, c, log.options());
+      FAIL("no error");
+    } catch (const sf::error& e) {
+      CHECK(e.http_status == 401);
+      CHECK(e.provider_message == "bad key");
+    }
+    CHECK(log.lines.empty());
+  }
+  SECTION("an exception from the callback ends the call with it") {
+    sf::client c(io.get_executor(), options_for(server));
+    server.push(json{{"stream_content", json::array({"a", "b"})}});
+    sf::stream_options so;
+    int calls = 0;
+    so.on_event = [&](const sf::stream_event&) {
+      ++calls;
+      throw std::runtime_error("consumer gave up");
+    };
+    CHECK_THROWS_WITH(run(io, c, so), "consumer gave up");
+    CHECK(calls == 1);
+  }
+}
+
+TEST_CASE("async_stream_chat: a server that ignores stream: true", "[stream]") {
+  fake_server server;
+  asio::io_context io;
+  sf::client c(io.get_executor(), options_for(server));
+  event_log log;
+  const json completion = {{"id", "x"}, {"object", "chat.completion"}, {"model", "m"},
+                           {"choices", json::array({{{"index", 0}, {"message", {{"role", "assistant"}, {"content", "plain answer"}}}, {"finish_reason", "stop"}}})},
+                           {"usage", {{"prompt_tokens", 1}, {"completion_tokens", 2}, {"total_tokens", 3}}}};
+  server.push(json{{"body", completion.dump()}, {"headers", {{"content-type", "application/json"}}}});
+  const auto r = run(io, c, log.options());
+  CHECK(r.content == "plain answer");
+  CHECK(r.usage.total_tokens == 3);
+  CHECK(log.lines == std::vector<std::string>{"text:plain answer"});
+}
