@@ -8,6 +8,10 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/use_future.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/deferred.hpp>
+#include <boost/asio/post.hpp>
 #include <catch2/catch.hpp>
 
 #include <optional>
@@ -58,6 +62,12 @@ struct event_log {
 json chunk(json delta, json finish = nullptr) {
   return json{{"data", {{"id", "c1"}, {"object", "chat.completion.chunk"}, {"model", "fake-model"},
                         {"choices", json::array({{{"index", 0}, {"delta", std::move(delta)}, {"finish_reason", std::move(finish)}}})}}}};
+}
+
+// The same event, sent after a pause.
+json slow(json event, int delay_ms) {
+  event["delay_ms"] = delay_ms;
+  return event;
 }
 
 // Runs one async_stream_chat to its end on `io`; returns the result or rethrows its error.
@@ -117,6 +127,32 @@ TEST_CASE("async_stream_chat: text deltas, request and result", "[stream]") {
     });
     io.run();
     CHECK(got == "c");
+  }
+  SECTION("deferred, and the blocking twin") {
+    server.push(json{{"stream_content", json::array({"d"})}});
+    auto op = sf::async_stream_chat(c, {sf::user_message("x")}, {}, log.options(), asio::deferred);
+    CHECK(server.request_count() == 0);  // nothing is sent before the deferred operation is launched
+    std::optional<std::string> got;
+    std::move(op)([&](std::exception_ptr e, sf::chat_result r) {
+      CHECK_FALSE(e);
+      got = r.content;
+    });
+    io.run();
+    io.restart();
+    CHECK(got == "d");
+
+    server.push(json{{"stream_content", json::array({"bl", "ocking"})}});
+    log.lines.clear();
+    CHECK(sf::stream_chat(c, {sf::user_message("x")}, {}, log.options()).content == "blocking");
+    CHECK(log.lines == std::vector<std::string>{"text:bl", "text:ocking"});
+  }
+  SECTION("slow chunks arrive as separate events, in order") {
+    json events = json::array();
+    for (const char* piece : {"one ", "two ", "three"}) events.push_back(slow(chunk({{"content", piece}}), 20));
+    events.push_back(chunk(json::object(), "stop"));
+    server.push(json{{"stream", events}});
+    CHECK(run(io, c, log.options()).content == "one two three");
+    CHECK(log.lines == std::vector<std::string>{"text:one ", "text:two ", "text:three"});
   }
   SECTION("tool-call argument deltas and refusals") {
     server.push(json{{"stream", json::array({
@@ -252,6 +288,39 @@ TEST_CASE("async_stream_chat: broken streams are errors, never partial answers",
     };
     CHECK_THROWS_WITH(run(io, c, so), "consumer gave up");
     CHECK(calls == 1);
+  }
+}
+
+TEST_CASE("async_stream_chat: cancellation ends the transfer in flight", "[stream]") {
+  fake_server server;
+  asio::io_context io;
+  sf::client c(io.get_executor(), options_for(server));
+  // The answer's second half would come 10 s later: only cancellation ends the call early.
+  server.push(json{{"stream", json::array({chunk({{"content", "first"}}), slow(chunk({{"content", "late"}}), 10000),
+                                           chunk(json::object(), "stop")})}});
+  asio::cancellation_signal signal;
+  std::vector<std::string> seen;
+  sf::stream_options so;
+  so.on_event = [&](const sf::stream_event& e) {
+    seen.emplace_back(e.text);
+    // Not from inside the transfer's callback: cancel once it has returned.
+    asio::post(io, [&] { signal.emit(asio::cancellation_type::terminal); });
+  };
+  std::exception_ptr failure;
+  bool completed = false;
+  sf::async_stream_chat(c, {sf::user_message("x")}, {}, so,
+                        asio::bind_cancellation_slot(signal.slot(), [&](std::exception_ptr e, sf::chat_result) {
+                          failure = e;
+                          completed = true;
+                        }));
+  io.run();
+  REQUIRE(completed);
+  CHECK(seen == std::vector<std::string>{"first"});
+  REQUIRE(failure);
+  try {
+    std::rethrow_exception(failure);
+  } catch (const sf::error& e) {
+    CHECK(e.code() == sf::errc::cancelled);
   }
 }
 

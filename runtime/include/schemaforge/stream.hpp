@@ -68,4 +68,8 @@ auto async_stream_chat(const client& c, std::vector<message> messages, chat_opti
       token, c, std::move(messages), std::move(options), std::move(stream));
 }
 
+// Blocking twin: runs the client's io_context on the calling thread until the call ends (or, for
+// another executor, waits for its threads); on_event is called from there. Throws schemaforge::error.
+chat_result stream_chat(const client& c, std::vector<message> messages, chat_options options, stream_options stream);
+
 }  // namespace schemaforge

@@ -11,10 +11,12 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include <algorithm>
+#include <future>
 #include <memory>
 #include <tuple>
 #include <optional>
@@ -241,3 +243,48 @@ void start_stream_chat(const client& c, std::vector<message> messages, chat_opti
 }
 
 }  // namespace schemaforge::detail
+
+namespace schemaforge {
+
+chat_result stream_chat(const client& c, std::vector<message> messages, chat_options options, stream_options stream) {
+  namespace asio = boost::asio;
+  auto ex = c.get_executor();
+  std::optional<chat_result> value;
+  std::exception_ptr failure;
+  bool done = false;
+  auto start = [&](auto handler) {
+    detail::start_stream_chat(c, std::move(messages), std::move(options), std::move(stream),
+                              detail::stream_chat_handler(std::move(handler)));
+  };
+  if (const auto* io_ex = ex.target<asio::io_context::executor_type>()) {
+    if (io_ex->running_in_this_thread())
+      throw error(errc::invalid_argument,
+                  "a blocking call was made from a handler of the client's own io_context; use the async form there");
+    auto& context = io_ex->context();
+    start([&](std::exception_ptr e, chat_result r) {
+      failure = e;
+      if (!e) value = std::move(r);
+      done = true;
+    });
+    if (context.stopped()) context.restart();
+    while (!done) {
+      if (context.run_one() == 0) break;  // no work left: the call cannot complete
+    }
+    if (!done) throw error(errc::invalid_argument, "the client's io_context ran out of work before the call completed");
+    if (failure) std::rethrow_exception(failure);
+    return std::move(*value);
+  }
+  // Another executor (a thread pool, a strand run elsewhere): its threads finish the call.
+  std::promise<chat_result> promise;
+  auto future = promise.get_future();
+  start([&promise](std::exception_ptr e, chat_result r) {
+    if (e) {
+      promise.set_exception(e);
+    } else {
+      promise.set_value(std::move(r));
+    }
+  });
+  return future.get();
+}
+
+}  // namespace schemaforge
