@@ -226,6 +226,31 @@ TEST_CASE("2020-12 keywords are translated, not ignored") {
     CHECK(s.is_valid(json(42)));
     CHECK(schema(json::parse(R"({"format": "email"})")).is_valid(json("not an email")));  // an annotation
   }
+  SECTION("formats follow RFC 3339: month lengths, leap years, offsets, fractions") {
+    const schema date(json::parse(R"({"format": "date"})"));
+    CHECK(date.is_valid(json("2024-02-29")));
+    CHECK_FALSE(date.is_valid(json("2023-02-29")));
+    CHECK(date.is_valid(json("2000-02-29")));
+    CHECK_FALSE(date.is_valid(json("1900-02-29")));
+    CHECK_FALSE(date.is_valid(json("2024-04-31")));
+    CHECK_FALSE(date.is_valid(json("2024-13-01")));
+    CHECK_FALSE(date.is_valid(json("2024-1-01")));
+    CHECK_FALSE(date.is_valid(json("2024-01-01x")));
+    const schema time(json::parse(R"({"format": "time"})"));
+    CHECK(time.is_valid(json("23:59:60.123+05:30")));
+    CHECK(time.is_valid(json("08:00:00z")));
+    CHECK_FALSE(time.is_valid(json("08:00:00")));  // RFC 3339 requires the offset
+    CHECK_FALSE(time.is_valid(json("24:00:00Z")));
+    CHECK_FALSE(time.is_valid(json("08:00:00.Z")));
+    CHECK_FALSE(time.is_valid(json("08:00:00+24:00")));
+    const schema date_time(json::parse(R"({"type": "array", "items": {"format": "date-time"}})"));
+    CHECK(date_time.is_valid(json::parse(R"(["2024-03-01T10:00:00Z", "2024-03-01t10:00:00.5-02:00", 7, null])")));
+    CHECK(lines(date_time.validate(json::parse(R"(["2024-03-01 10:00:00Z", "2024-03-01T10:00Z"])"))) ==
+          std::vector<std::string>{"/0: string should be a valid date-time", "/1: string should be a valid date-time"});
+  }
+  SECTION("the translation's own keywords cannot be written by a schema") {
+    CHECK(schema(json::parse(R"({"x-schemaforge-format": "date"})")).is_valid(json("not a date")));
+  }
 }
 
 TEST_CASE("invalid schemas are rejected with a schema pointer") {

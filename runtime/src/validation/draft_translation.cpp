@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "validation/draft_translation.hpp"
+#include "validation/format_check.hpp"
 
 #include <schemaforge/errors.hpp>
 
@@ -377,10 +378,9 @@ json translator::walk(const json& node, const std::string& original, const std::
     } else if (keyword == "format") {
       if (!value.is_string()) fail("format must be a string", here);
       const std::string format = value.get<std::string>();
-      // valijson asserts these three and reads the instance as a string unconditionally, so guard it.
-      if (format == "date" || format == "time" || format == "date-time") {
-        extra_all_of.push_back({{"if", {{"type", "string"}}}, {"then", {{"format", format}}}});
-      }
+      // Asserted by schemaforge's own constraint (format_check.hpp): valijson's reads a number as a
+      // string and throws, and compiles a regular expression on every check.
+      if (is_asserted_format(format)) out[asserted_format_keyword] = format;
     } else if (keyword == "const" && draft_ != schema_draft::draft4) {
       out[keyword] = value;
     } else if (keyword == "unevaluatedProperties" && modern()) {
@@ -405,6 +405,8 @@ json translator::walk(const json& node, const std::string& original, const std::
       }
       const std::string out_keyword = tuple ? "additionalItems" : "items";
       out[out_keyword] = sub(keyword, value, child(translated, out_keyword));
+    } else if (keyword.rfind("x-schemaforge-", 0) == 0) {
+      // Reserved for the translation's own keywords; a schema cannot smuggle them in.
     } else if (keyword == "contentSchema") {
       // An annotation: content is not decoded.
     } else {

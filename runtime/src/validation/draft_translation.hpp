@@ -24,8 +24,8 @@ struct translated_schema {
 //   keywords -> allOf, simple unevaluatedProperties/unevaluatedItems -> additional*);
 // - every `$ref` (pointers, `$id` bases, `$anchor`, `$dynamicRef`/`$recursiveRef` resolved
 //   statically) becomes a pointer into the translated document;
-// - `format` date, time and date-time assert on strings only (valijson would throw on a number);
-//   other formats are annotations;
+// - `format` date, time and date-time become schemaforge's own constraint (format_check.hpp),
+//   asserted on strings only; other formats are annotations;
 // - keyword values are checked, patterns compiled once, so a bad schema fails here with a pointer.
 // A keyword that cannot be enforced throws rather than being ignored. Throws
 // schemaforge::error(errc::invalid_argument, "<what> (at <schema pointer>)").

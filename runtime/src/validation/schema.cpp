@@ -10,6 +10,7 @@
 
 #include "validation/draft_translation.hpp"
 #include "validation/error_report.hpp"
+#include "validation/format_check.hpp"
 
 #include <nlohmann/json.hpp>
 #include <valijson/adapters/nlohmann_json_adapter.hpp>
@@ -77,6 +78,7 @@ schema::schema(const nlohmann::json& document) {
   detail::translated_schema translated = detail::translate_for_valijson(document);
   try {
     valijson::SchemaParser parser(valijson::SchemaParser::kDraft7);
+    parser.addConstraintBuilder(detail::asserted_format_keyword, detail::make_format_constraint_builder().release());
     valijson::adapters::NlohmannJsonAdapter adapter(translated.document);
     parser.populateSchema(adapter, impl->compiled);
     impl->translated = std::move(translated.document);
