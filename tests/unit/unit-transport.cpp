@@ -446,3 +446,26 @@ TEST_CASE("streaming bodies are handed over chunk by chunk", "[transport]") {
   CHECK(server.requests().at(0).header("accept") == "text/event-stream");
   CHECK(server.requests().at(0).header("authorization") == std::string("Bearer ") + test_api_key);
 }
+
+TEST_CASE("a stream that breaks after chunks were handed over is not retried", "[transport][retry]") {
+  fake_server server(json::array({{{"stream", json::array({"one", "two"})}, {"truncate", true}}}));
+  boost::asio::io_context io;
+  client c(io.get_executor(), options_for(server));
+  std::string received;
+  auto request = chat_request();
+  request.on_body_chunk = [&](std::string_view chunk) { received.append(chunk); };
+  ledger attempts;
+  std::error_code ec;
+  std::size_t streamed = 0;
+  detail::async_send(detail::state_of(c), std::move(request), fast_retries(3), attempts,
+                     [&](std::error_code e, detail::http_response r) {
+                       ec = e;
+                       streamed = r.streamed_bytes;
+                     });
+  io.run();
+  CHECK(ec == errc::connection);
+  CHECK(attempts.size() == 1);
+  CHECK(server.request_count() == 1);
+  CHECK(received == "data: one\n\ndata: two\n\n");
+  CHECK(streamed == received.size());
+}

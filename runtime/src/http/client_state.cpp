@@ -168,6 +168,7 @@ struct client_state::impl {
     const std::size_t n = size * count;
     const int status = t->response.status;
     if (t->request->on_body_chunk && status >= 200 && status < 300) {
+      t->response.streamed_bytes += n;
       t->request->on_body_chunk(std::string_view(data, n));
     } else {
       t->response.body.append(data, n);
