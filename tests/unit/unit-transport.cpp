@@ -447,15 +447,16 @@ TEST_CASE("streaming bodies are handed over chunk by chunk", "[transport]") {
   CHECK(server.requests().at(0).header("authorization") == std::string("Bearer ") + test_api_key);
 }
 
-TEST_CASE("a stream that breaks after chunks were handed over is not retried", "[transport][retry]") {
-  fake_server server(json::array({{{"stream", json::array({"one", "two"})}, {"truncate", true}}}));
+TEST_CASE("a stream that breaks after chunks were handed over is retried as a new body", "[transport][retry]") {
+  fake_server server(json::array({{{"stream", json::array({"one", "two"})}, {"truncate", true}},
+                                  {{"stream", json::array({"three"})}}}));
   boost::asio::io_context io;
   client c(io.get_executor(), options_for(server));
-  std::string received;
-  auto request = chat_request();
-  request.on_body_chunk = [&](std::string_view chunk) { received.append(chunk); };
   ledger attempts;
-  std::error_code ec;
+  std::vector<std::pair<std::size_t, std::string>> chunks;  // (attempts ended before, bytes)
+  auto request = chat_request();
+  request.on_body_chunk = [&](std::string_view chunk) { chunks.emplace_back(attempts.size(), std::string(chunk)); };
+  std::error_code ec = make_error_code(errc::protocol);
   std::size_t streamed = 0;
   detail::async_send(detail::state_of(c), std::move(request), fast_retries(3), attempts,
                      [&](std::error_code e, detail::http_response r) {
@@ -463,9 +464,13 @@ TEST_CASE("a stream that breaks after chunks were handed over is not retried", "
                        streamed = r.streamed_bytes;
                      });
   io.run();
-  CHECK(ec == errc::connection);
-  CHECK(attempts.size() == 1);
-  CHECK(server.request_count() == 1);
-  CHECK(received == "data: one\n\ndata: two\n\n");
-  CHECK(streamed == received.size());
+  REQUIRE_FALSE(ec);
+  REQUIRE(attempts.size() == 2);
+  CHECK(attempts[0].error == errc::connection);
+  CHECK(server.request_count() == 2);
+  std::string first, second;
+  for (const auto& [ended, bytes] : chunks) (ended == 0 ? first : second) += bytes;
+  CHECK(first == "data: one\n\ndata: two\n\n");
+  CHECK(second == "data: three\n\ndata: [DONE]\n\n");
+  CHECK(streamed == second.size());
 }

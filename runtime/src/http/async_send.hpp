@@ -68,8 +68,7 @@ class send_op {
     if (!outcome.error) return self.complete({}, std::move(response));
 
     const bool deadline_hit = outcome.error == errc::timeout && d.attempt_cut_by_deadline;
-    const bool partly_consumed = response.streamed_bytes > 0;
-    if (!outcome.retryable || deadline_hit || partly_consumed || d.retry_index >= d.settings.max_retries)
+    if (!outcome.retryable || deadline_hit || d.retry_index >= d.settings.max_retries)
       return self.complete(outcome.error, std::move(response));
 
     const std::chrono::milliseconds wait = retry_wait(response, d.retry_index, d.settings);

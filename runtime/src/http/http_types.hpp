@@ -19,9 +19,10 @@ struct http_request {
   std::string body;
   // Optional, for streaming (SSE): the body of a 2xx answer is handed over chunk by chunk as it
   // arrives and not accumulated. Error answers (non-2xx) are still accumulated into `body`, so
-  // that their JSON error can be read. Called on the client's executor. Once a chunk was handed
-  // over, async_send does not retry that request (the consumer has seen part of an answer): a
-  // later failure ends the call, and the streaming layer decides what to do.
+  // that their JSON error can be read. Called on the client's executor. async_send retries a
+  // stream that broke after some chunks like any other failed attempt: the chunks of the next
+  // attempt start a new body (the ledger has grown by then; the streaming layer tells its caller
+  // to discard what came before).
   std::function<void(std::string_view)> on_body_chunk;
   // Headers for this request only, on top of the client's (e.g. "Accept: text/event-stream").
   std::vector<std::pair<std::string, std::string>> headers;
@@ -32,7 +33,7 @@ struct http_response {
   std::vector<std::pair<std::string, std::string>> headers;    // names in lower case, in order
   std::string body;
   std::string transport_error;  // libcurl's description when the transfer itself failed
-  std::size_t streamed_bytes = 0;  // bytes handed to on_body_chunk (async_send never retries after any)
+  std::size_t streamed_bytes = 0;  // bytes of this attempt handed to on_body_chunk
 
   // The first header with this (lower-case) name, or an empty view.
   std::string_view header(std::string_view lower_name) const noexcept {
