@@ -338,3 +338,48 @@ TEST_CASE("async_stream_chat: a server that ignores stream: true", "[stream]") {
   CHECK(r.usage.total_tokens == 3);
   CHECK(log.lines == std::vector<std::string>{"text:plain answer"});
 }
+
+TEST_CASE("open_stream_chat: events as an async sequence", "[stream]") {
+  fake_server server;
+  asio::io_context io;
+  sf::client c(io.get_executor(), options_for(server));
+
+  SECTION("a whole answer, read from a coroutine") {
+    server.push(json{{"stream_content", json::array({"{\"a\": 1", ", \"b\": 2}"})}});
+    std::vector<std::string> lines;
+    std::optional<sf::chat_result> result;
+    auto stream = sf::open_stream_chat(c, {sf::user_message("x")}, {}, true);
+    asio::co_spawn(io, [&]() -> asio::awaitable<void> {
+      while (auto e = co_await stream.async_next(asio::use_awaitable)) {
+        if (e->type == sf::stream_event::kind::text_delta) lines.push_back("text:" + e->text);
+        if (e->type == sf::stream_event::kind::partial_object) lines.push_back("partial:" + e->value.dump());
+        if (e->type == sf::stream_event::kind::field_complete) lines.push_back("field:" + e->pointer);
+      }
+      result = stream.result();
+    }, asio::detached);
+    io.run();
+    REQUIRE(result);
+    CHECK(result->content == "{\"a\": 1, \"b\": 2}");
+    // Fields complete while a delta is read; the partial object follows the whole delta.
+    CHECK(lines == std::vector<std::string>{"text:{\"a\": 1", "partial:{}", "text:, \"b\": 2}", "field:/a", "field:/b",
+                                            "field:", "partial:{\"a\":1,\"b\":2}"});
+  }
+  SECTION("a truncated stream ends the sequence with the error") {
+    server.push(json{{"stream", json::array({chunk({{"content", "Hel"}})})}, {"done", false}});
+    std::vector<std::string> texts;
+    std::exception_ptr failure;
+    auto stream = sf::open_stream_chat(c, {sf::user_message("x")});
+    asio::co_spawn(io, [&]() -> asio::awaitable<void> {
+      try {
+        while (auto e = co_await stream.async_next(asio::use_awaitable)) texts.push_back(e->text);
+      } catch (...) {
+        failure = std::current_exception();
+      }
+    }, asio::detached);
+    io.run();
+    CHECK(texts == std::vector<std::string>{"Hel"});
+    REQUIRE(failure);
+    CHECK_THROWS_AS(std::rethrow_exception(failure), sf::error);
+    CHECK_THROWS_AS(stream.result(), sf::error);
+  }
+}

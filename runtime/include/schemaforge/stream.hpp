@@ -12,6 +12,9 @@
 #include <cstddef>
 #include <exception>
 #include <functional>
+#include <memory>
+#include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -67,6 +70,52 @@ auto async_stream_chat(const client& c, std::vector<message> messages, chat_opti
       },
       token, c, std::move(messages), std::move(options), std::move(stream));
 }
+
+// An event that owns its data, for reading a stream as a sequence (chat_stream::async_next).
+struct owned_stream_event {
+  stream_event::kind type = stream_event::kind::text_delta;
+  std::string text;
+  std::size_t tool_call = 0;
+  std::string pointer;
+  nlohmann::json value;  // partial_object: the partial value; field_complete: the field's value
+};
+
+namespace detail {
+struct chat_stream_state;
+using next_event_signature = void(std::exception_ptr, std::optional<owned_stream_event>);
+using next_event_handler = boost::asio::any_completion_handler<next_event_signature>;
+void next_stream_event(const std::shared_ptr<chat_stream_state>& state, next_event_handler handler);
+}  // namespace detail
+
+// A streamed chat read as a sequence, e.g. from a coroutine:
+//   auto s = schemaforge::open_stream_chat(client, messages);
+//   while (auto e = co_await s.async_next(asio::use_awaitable)) { ... }
+//   chat_result r = s.result();
+// The call starts at once; events queue up until read. async_next completes with nullopt at the end
+// of a whole answer, or with the call's error (a schemaforge::error: truncated stream, provider
+// error, transport failure). One async_next at a time.
+class chat_stream {
+ public:
+  explicit chat_stream(std::shared_ptr<detail::chat_stream_state> state) : state_(std::move(state)) {}
+
+  template <typename CompletionToken>
+  auto async_next(CompletionToken&& token) {
+    return boost::asio::async_initiate<CompletionToken, detail::next_event_signature>(
+        [](auto handler, std::shared_ptr<detail::chat_stream_state> state) {
+          detail::next_stream_event(state, detail::next_event_handler(std::move(handler)));
+        },
+        token, state_);
+  }
+
+  // The whole answer, once async_next has completed with nullopt; throws the call's error otherwise.
+  chat_result result() const;
+
+ private:
+  std::shared_ptr<detail::chat_stream_state> state_;
+};
+
+chat_stream open_stream_chat(const client& c, std::vector<message> messages, chat_options options = {},
+                             bool follow_json = false);
 
 // Blocking twin: runs the client's io_context on the calling thread until the call ends (or, for
 // another executor, waits for its threads); on_event is called from there. Throws schemaforge::error.

@@ -10,12 +10,16 @@
 #include "stream/chat_stream_assembler.hpp"
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/bind_executor.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include <algorithm>
+#include <deque>
 #include <future>
 #include <memory>
 #include <tuple>
@@ -245,6 +249,80 @@ void start_stream_chat(const client& c, std::vector<message> messages, chat_opti
 }  // namespace schemaforge::detail
 
 namespace schemaforge {
+
+namespace detail {
+
+// The queue between a running streamed call and the reader of its events.
+struct chat_stream_state {
+  explicit chat_stream_state(client::executor_type ex) : executor(std::move(ex)) {}
+
+  client::executor_type executor;
+  std::deque<owned_stream_event> queue;
+  std::optional<next_event_handler> waiter;
+  bool finished = false;
+  std::exception_ptr failure;
+  std::optional<chat_result> result;
+
+  // Completes a waiting async_next when there is something to tell it.
+  void wake() {
+    if (!waiter || (queue.empty() && !finished)) return;
+    next_event_handler handler = std::move(*waiter);
+    waiter.reset();
+    std::optional<owned_stream_event> event;
+    std::exception_ptr error;
+    if (!queue.empty()) {
+      event = std::move(queue.front());
+      queue.pop_front();
+    } else {
+      error = failure;
+    }
+    // Never inline: the reader may be resumed from inside the transfer's callback otherwise.
+    boost::asio::post(executor, [handler = std::move(handler), error, event = std::move(event)]() mutable {
+      std::move(handler)(error, std::move(event));
+    });
+  }
+};
+
+void next_stream_event(const std::shared_ptr<chat_stream_state>& state, next_event_handler handler) {
+  boost::asio::dispatch(state->executor, [state, handler = std::move(handler)]() mutable {
+    state->waiter.emplace(std::move(handler));
+    state->wake();
+  });
+}
+
+}  // namespace detail
+
+chat_stream open_stream_chat(const client& c, std::vector<message> messages, chat_options options, bool follow_json) {
+  auto state = std::make_shared<detail::chat_stream_state>(c.get_executor());
+  stream_options so;
+  so.follow_json = follow_json;
+  so.on_event = [state](const stream_event& e) {
+    owned_stream_event owned;
+    owned.type = e.type;
+    owned.text = e.text;
+    owned.tool_call = e.tool_call;
+    owned.pointer = e.pointer;
+    if (e.value != nullptr) owned.value = *e.value;
+    state->queue.push_back(std::move(owned));
+    state->wake();
+  };
+  detail::start_stream_chat(c, std::move(messages), std::move(options), std::move(so),
+                            detail::stream_chat_handler(
+                                boost::asio::bind_executor(c.get_executor(), [state](std::exception_ptr e, chat_result r) {
+                                  state->finished = true;
+                                  state->failure = e;
+                                  if (!e) state->result = std::move(r);
+                                  state->wake();
+                                })));
+  return chat_stream(state);
+}
+
+chat_result chat_stream::result() const {
+  if (!state_->finished || !state_->queue.empty())
+    throw error(errc::invalid_argument, "chat_stream::result() was called before async_next reported the end");
+  if (state_->failure) std::rethrow_exception(state_->failure);
+  return *state_->result;
+}
 
 chat_result stream_chat(const client& c, std::vector<message> messages, chat_options options, stream_options stream) {
   namespace asio = boost::asio;
