@@ -96,7 +96,11 @@ void run_structure(const structure_cli_options& o) {
     std::cout.flush();
   } catch (const schemaforge::error& e) {
     bool caller_mistake = e.code() == errc::invalid_argument;
-    std::string where = settings.base_url.empty() ? std::string(default_base_url) : settings.base_url;
+    // An answer that never fit is about the schema file; anything else is about the endpoint.
+    bool about_schema = e.code() == errc::validation_failed || e.code() == errc::invalid_output;
+    std::string where = about_schema ? o.schema_path
+                        : settings.base_url.empty() ? std::string(default_base_url)
+                                                    : settings.base_url;
     throw command_failure(caller_mistake ? exit_bad_input : exit_work_failed,
                           std::string(to_string(static_cast<errc>(e.code().value()))) + ": " + cause_of(e) + " (" + where + ")");
   }

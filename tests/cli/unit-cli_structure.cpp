@@ -135,6 +135,7 @@ TEST_CASE("schemaforge structure", "[cli]") {
     CHECK(one_line(r.err));
     CHECK(r.err.rfind("schemaforge: error: validation_failed: ", 0) == 0);
     CHECK(r.err.find("/name") != std::string::npos);
+    CHECK(r.err.find("(person.schema.json)\n") != std::string::npos);
     CHECK(server.request_count() == 2);
   }
   SECTION("tools mode sends a forced function call") {
@@ -176,6 +177,17 @@ TEST_CASE("schemaforge structure", "[cli]") {
     auto r = run(dir, "structure --schema person.schema.json --text Ada --timeout 0.2" + endpoint);
     CHECK(r.status == 1);
     CHECK(r.err.rfind("schemaforge: error: timeout: ", 0) == 0);
+    const std::string where = " (" + server.base_url() + ")\n";
+    CHECK(r.err.find(where) != std::string::npos);
+  }
+  SECTION("--deadline bounds the whole call, retries included") {
+    for (int i = 0; i < 3; ++i) server.push(json{{"delay_ms", 2000}, {"content", R"({"name": "Ada", "age": 36})"}});
+    auto r = run(dir, "structure --schema person.schema.json --text Ada --deadline 0.3 --base-url " + server.base_url() +
+                          " --model fake-model --max-retries 2");
+    CHECK(r.status == 1);
+    CHECK(r.out.empty());
+    CHECK(r.err.rfind("schemaforge: error: timeout: ", 0) == 0);
+    CHECK(server.request_count() == 1);
   }
   SECTION("bad usage and bad input: exit 2, one line, no request") {
     dir.write("broken.json", "{\"type\": ");
