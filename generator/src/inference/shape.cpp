@@ -121,13 +121,13 @@ void merge(shape& into, const shape& from, const infer_options& options) {
   for (std::size_t f = 0; f < into.format_matches.size(); ++f) into.format_matches[f] += from.format_matches[f];
   if (from.string_values_overflow) into.string_values_overflow = true;
   if (!into.string_values_overflow) {
-    for (const auto& [value, count] : from.string_values) {
+    for (const auto& entry : from.string_values) {
       auto found = std::find_if(into.string_values.begin(), into.string_values.end(),
-                                [&](const auto& known) { return known.first == value; });
+                                [&](const auto& known) { return known.first == entry.first; });
       if (found != into.string_values.end()) {
-        found->second += count;
+        found->second += entry.second;
       } else {
-        into.string_values.emplace_back(value, count);
+        into.string_values.push_back(entry);
       }
     }
     if (into.string_values.size() > options.enum_max_values) into.string_values_overflow = true;
