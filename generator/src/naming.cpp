@@ -5,6 +5,7 @@
 #include <array>
 #include <cstdint>
 #include <cstdio>
+#include <utility>
 #include <vector>
 
 namespace schemaforge::gen::naming {
@@ -158,8 +159,26 @@ std::string member_name(std::string_view text) {
   return name;
 }
 
+// Enum values made only of punctuation ("+", "**", ">=") still deserve telling names.
+std::string punctuation_words(std::string_view text) {
+  static const std::pair<char, const char*> words[] = {
+      {'+', "Plus"}, {'-', "Minus"}, {'*', "Star"}, {'/', "Slash"}, {'%', "Percent"}, {'<', "Less"},
+      {'>', "Greater"}, {'=', "Equals"}, {'!', "Bang"}, {'&', "Amp"}, {'|', "Pipe"}, {'^', "Caret"},
+      {'~', "Tilde"}, {'?', "Question"}, {'@', "At"}, {'#', "Hash"}, {'$', "Dollar"}, {',', "Comma"},
+      {';', "Semicolon"}, {':', "Colon"}, {'.', "Dot"}, {'_', "Underscore"}, {' ', "Space"}, {'\'', "Quote"},
+      {'"', "DoubleQuote"}, {'(', "LeftParen"}, {')', "RightParen"}, {'[', "LeftBracket"}, {']', "RightBracket"},
+      {'{', "LeftBrace"}, {'}', "RightBrace"}, {'\\', "Backslash"}, {'`', "Backtick"}};
+  std::string out;
+  for (char c : text) {
+    for (const auto& [ch, word] : words)
+      if (ch == c) out += word;
+  }
+  return out;
+}
+
 std::string enumerator_name(std::string_view text) {
   std::string name = pascal_case(text);
+  if (name.empty()) name = punctuation_words(text);
   if (name.empty()) return "kEmpty";
   return "k" + name;
 }
@@ -207,6 +226,10 @@ std::string comment_text(std::string_view text) {
     }
     if (c != '\n' && static_cast<unsigned char>(c) < 0x20) c = ' ';
     if (c == 0x7F) c = ' ';
+    // "??/" and the other trigraphs: g++ -Wall warns about them even in comments.
+    if (out.size() >= 2 && out[out.size() - 1] == '?' && out[out.size() - 2] == '?' &&
+        std::string_view("=/'()!<>-").find(c) != std::string_view::npos)
+      out.insert(out.size() - 1, " ");
     if (c == '/' && !out.empty() && out.back() == '*') out += ' ';  // "*/" would end the comment
     if (c == '*' && !out.empty() && out.back() == '/') out += ' ';  // "/*" trips -Wcomment
     // A backslash at a line end would splice the next line into the comment.

@@ -100,6 +100,9 @@ class loader {
         alias.name = type_names_.unique(alias.name + "Root");
       }
       alias.target = root;
+      // A root that is only a $ref to an object: that struct is the root type too, and carries
+      // json_schema() (the whole document's schema, $defs included).
+      if (root.k == kind::named && mod_.types[root.ref].k == ir::named_type::kind::structure) mod_.types[root.ref].is_root = true;
       alias.pointer = "";
       alias.description = description_of(doc_);
       mod_.types.push_back(std::move(alias));
@@ -366,7 +369,9 @@ class loader {
       std::string target = resolve(r->get<std::string>(), ptr);
       bool shaped = false;
       for (auto it = s.begin(); it != s.end(); ++it)
-        if (it.key() != "$ref" && it.key() != "nullable" && !is_annotation(it.key()) && !is_validation_only(it.key())) shaped = true;
+        if (it.key() != "$ref" && it.key() != "nullable" && it.key() != "$defs" && it.key() != "definitions" &&
+            !is_annotation(it.key()) && !is_validation_only(it.key()))
+          shaped = true;
       if (!shaped) {
         type_expr t = type_of_ref(target);
         t.nullable = t.nullable || nullable;
@@ -490,11 +495,7 @@ class loader {
         else all_strings = false;
         allowed.push_back(v);
       }
-      if (allowed.empty()) {
-        type_expr t = type_expr::of(kind::any);
-        t.nullable = true;
-        return t;
-      }
+      if (allowed.empty()) return only_null(s, ptr, hint, memo);
       if (all_strings && (types.empty() || types == std::vector<std::string>{"string"})) {
         type_expr t = make_enum(s, ptr, hint, memo, strings);
         t.nullable = t.nullable || nullable;
@@ -507,11 +508,7 @@ class loader {
       return named(index, nullable);
     }
     if (auto c = s.find("const"); c != s.end()) {
-      if (c->is_null()) {
-        type_expr t = type_expr::of(kind::any);
-        t.nullable = true;
-        return t;
-      }
+      if (c->is_null()) return only_null(s, ptr, hint, memo);
       std::size_t index = new_named(ir::named_type::kind::checked, s, ptr, hint, memo);
       mod_.types[index].target = base_of_values(ojson::array({*c}));
       mod_.types[index].allowed.push_back(*c);
@@ -533,6 +530,7 @@ class loader {
       return named(index, nullable);
     }
 
+    if (types.empty() && nullable && s.contains("type")) return only_null(s, ptr, hint, memo);
     type_expr out;
     std::string t = types.empty() ? "" : types[0];
     if (t.empty()) {
@@ -554,6 +552,14 @@ class loader {
     }
     out.nullable = out.nullable || nullable;
     return out;
+  }
+
+  // {"type": "null"}, {"const": null}, {"enum": [null]}: nlohmann::json that must hold null.
+  type_expr only_null(const ojson& s, const std::string& ptr, const std::string& hint, const std::string* memo) {
+    std::size_t index = new_named(ir::named_type::kind::checked, s, ptr, hint, memo);
+    mod_.types[index].target = type_expr::of(kind::any);
+    mod_.types[index].allowed.push_back(nullptr);
+    return named(index);
   }
 
   static type_expr base_of_values(const ojson& values) {

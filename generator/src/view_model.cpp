@@ -363,6 +363,8 @@ class view_model_builder {
         if (nt.is_root) v["alias_schema"] = {{"body", schema_body("  ")}};
         break;
     }
+    // A root that is a union or an enum has no struct to carry json_schema(): a free function does.
+    if (nt.is_root && nt.k != nkind::structure && nt.k != nkind::alias) v["alias_schema"] = {{"body", schema_body("  ")}};
     // The guard names the type and a hash of everything that shapes its code (not comments): two
     // headers in one namespace that define the same type identically define it once; defining it
     // differently still fails to compile, as it must.
@@ -417,7 +419,10 @@ class view_model_builder {
       mv["plain"] = !optional;
       mv["optional"] = optional;
       mv["required"] = m.required ? "true" : "false";
-      mv["null_rule"] = m.type.nullable ? "empty" : (inner.k == kind::any ? "value" : "error");
+      // A JSON-typed member (any value, or a checked one whose base is JSON) reads null as a value.
+      bool json_valued = inner.k == kind::any ||
+                         (inner.k == kind::named && m_.types[inner.ref].k == nkind::checked && m_.types[inner.ref].target.k == kind::any);
+      mv["null_rule"] = m.type.nullable ? "empty" : (json_valued ? "value" : "error");
       mv["null_when_empty"] = m.required ? "true" : "false";
       std::string init;
       if (!optional) {

@@ -354,8 +354,8 @@ struct Circle {
 };
 #endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Circle_44c0aec663dab631
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Shapes_c1e9f80305150d24
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Shapes_c1e9f80305150d24
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Shapes_44d153a13fddcde9
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Shapes_44d153a13fddcde9
 struct Shapes {
   std::vector<ShapesTaggedItem> tagged;
   ShapesByShape by_shape;
@@ -371,7 +371,7 @@ struct Shapes {
     return R"sf({"$schema":"https://json-schema.org/draft/2020-12/schema","title":"Shapes","type":"object","properties":{"tagged":{"type":"array","items":{"oneOf":[{"$ref":"#/$defs/Circle"},{"$ref":"#/$defs/Square"}]}},"by_shape":{"anyOf":[{"type":"string"},{"type":"integer"},{"type":"number"},{"type":"array","items":{"type":"string"}},{"type":"object","properties":{"x":{"type":"number"},"y":{"type":"number"}},"required":["x","y"]},{"type":"object","properties":{"label":{"type":"string"}},"required":["label"]}]},"maybe":{"oneOf":[{"$ref":"#/$defs/Circle"},{"type":"null"}]},"pair":{"type":"array","prefixItems":[{"type":"number"},{"type":"string"}],"items":false},"mixed_enum":{"enum":["a",1,true]},"level":{"type":"integer","enum":[1,2,3]},"version":{"const":2},"anything":{},"free_object":{"type":"object"}},"required":["tagged","by_shape","maybe","version"],"$defs":{"Circle":{"type":"object","properties":{"kind":{"const":"circle"},"radius":{"type":"number"}},"required":["kind","radius"]},"Square":{"type":"object","properties":{"kind":{"const":"square"},"side":{"type":"number"}},"required":["kind","side"]}}})sf";
   }
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Shapes_c1e9f80305150d24
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Shapes_44d153a13fddcde9
 
 #ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Square_712f7b18ff6dab1f
 #define SCHEMAFORGE_GENERATED_schemaforge_generated_Square_712f7b18ff6dab1f
@@ -570,15 +570,15 @@ inline bool operator==(const Circle& a, const Circle& b) { return a.kind == b.ki
 inline bool operator!=(const Circle& a, const Circle& b) { return !(a == b); }
 #endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Circle_44c0aec663dab631_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Shapes_c1e9f80305150d24_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Shapes_c1e9f80305150d24_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Shapes_44d153a13fddcde9_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Shapes_44d153a13fddcde9_IO
 inline void schemaforge_io::read_Shapes(const nlohmann::json& j, Shapes& v, const schemaforge_detail::path& p) {
   const auto& o = schemaforge_detail::object_of(j, p);
   schemaforge_detail::read_required<schemaforge_detail::read_array<schemaforge_io::read_ShapesTaggedItem, ShapesTaggedItem>>(o, "tagged", v.tagged, p);
   schemaforge_detail::read_required<schemaforge_io::read_ShapesByShape>(o, "by_shape", v.by_shape, p);
   schemaforge_detail::read_member<schemaforge_io::read_Circle>(o, "maybe", v.maybe, p, true, schemaforge_detail::null_is::empty);
   schemaforge_detail::read_member<schemaforge_detail::read_tuple<std::tuple<double, std::string>, true, schemaforge_detail::read_number, schemaforge_detail::read_string>>(o, "pair", v.pair, p, false, schemaforge_detail::null_is::error);
-  schemaforge_detail::read_member<schemaforge_io::read_ShapesMixedEnum>(o, "mixed_enum", v.mixed_enum, p, false, schemaforge_detail::null_is::error);
+  schemaforge_detail::read_member<schemaforge_io::read_ShapesMixedEnum>(o, "mixed_enum", v.mixed_enum, p, false, schemaforge_detail::null_is::value);
   schemaforge_detail::read_member<schemaforge_io::read_ShapesLevel>(o, "level", v.level, p, false, schemaforge_detail::null_is::error);
   schemaforge_detail::read_required<schemaforge_detail::read_int>(o, "version", v.version, p);
   schemaforge_detail::check_const(v.version, 2, p, "version", "2");
@@ -605,7 +605,7 @@ inline void to_json(nlohmann::json& j, const Shapes& v) { schemaforge_io::write_
 
 inline bool operator==(const Shapes& a, const Shapes& b) { return a.tagged == b.tagged && a.by_shape == b.by_shape && a.maybe == b.maybe && a.pair == b.pair && a.mixed_enum == b.mixed_enum && a.level == b.level && a.version == b.version && a.anything == b.anything && a.free_object == b.free_object; }
 inline bool operator!=(const Shapes& a, const Shapes& b) { return !(a == b); }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Shapes_c1e9f80305150d24_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Shapes_44d153a13fddcde9_IO
 
 #ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Square_712f7b18ff6dab1f_IO
 #define SCHEMAFORGE_GENERATED_schemaforge_generated_Square_712f7b18ff6dab1f_IO

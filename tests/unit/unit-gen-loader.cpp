@@ -155,6 +155,23 @@ TEST_CASE("enums, consts, maps, tuples and untyped schemas") {
   CHECK(member_named(t, "obj").type.k == kind::any_object);
 }
 
+TEST_CASE("a schema that allows only null is checked, not typed as any value") {
+  auto m = load(R"({"title":"N","type":"object","properties":{"a":{"type":"null"},"b":{"const":null},"c":{"enum":[null]}}})");
+  for (const char* name : {"a", "b", "c"}) {
+    const auto& t = member_named(type_named(m, "N"), name).type;
+    REQUIRE(t.k == kind::named);
+    CHECK(m.types[t.ref].k == nkind::checked);
+    CHECK(m.types[t.ref].allowed == std::vector<ojson>{nullptr});
+  }
+}
+
+TEST_CASE("a root that is a $ref names an alias, and an object target carries json_schema()") {
+  auto m = load(R"({"title":"Doc","$ref":"#/$defs/Body","$defs":{"Body":{"type":"object","properties":{"x":{"type":"string"}}}}})");
+  CHECK(m.types[m.root].name == "Doc");
+  CHECK(m.types[m.root].k == nkind::alias);
+  CHECK(type_named(m, "Body").is_root);
+}
+
 TEST_CASE("member names that collide after sanitising get deterministic suffixes") {
   auto m = load(R"({"title":"K","type":"object","properties":{"user_id":{"type":"integer"},"userId":{"type":"integer"},"UserID":{"type":"integer"},"json_schema":{"type":"string"}}})");
   const auto& k = type_named(m, "K");

@@ -63,6 +63,9 @@ TEST_CASE("enumerators cannot collide with macros") {
   CHECK(naming::enumerator_name("won't fix") == "kWonTFix");
   CHECK(naming::enumerator_name("") == "kEmpty");
   CHECK(naming::enumerator_name("2fa-required") == "k2faRequired");
+  CHECK(naming::enumerator_name("+") == "kPlus");
+  CHECK(naming::enumerator_name("**") == "kStarStar");
+  CHECK(naming::enumerator_name(">=") == "kGreaterEquals");
 }
 
 TEST_CASE("a scope resolves collisions deterministically, ignoring case") {
@@ -88,5 +91,6 @@ TEST_CASE("literals and comments are safe for any text") {
     CHECK(naming::comment_text("a /* b") == "a / * b");
     CHECK(naming::comment_text("ends with \\\nnext") == "ends with \\ (backslash)\nnext");
     CHECK(naming::comment_text("tab\there\r\nline") == "tab here\nline");
+    CHECK(naming::comment_text("what??/") == "what? ?/");
   }
 }
