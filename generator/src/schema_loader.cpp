@@ -809,8 +809,16 @@ std::string schema_stem(const std::string& path) {
 
 ir::module load_schema(const nlohmann::ordered_json& schema, const std::string& file, const std::string& stem,
                        diagnostics& warnings) {
-  loader l(schema, file, warnings);
+  diagnostics found;
+  loader l(schema, file, found);
   ir::module m = l.run(stem);
+  // A subschema reached along two paths (a $defs entry used twice) would warn twice.
+  for (auto& d : found) {
+    bool seen = std::any_of(warnings.begin(), warnings.end(), [&](const diagnostic& w) {
+      return w.pointer == d.pointer && w.message == d.message && w.file == d.file;
+    });
+    if (!seen) warnings.push_back(std::move(d));
+  }
   m.source_name = base_name(file);
   return m;
 }
