@@ -36,15 +36,6 @@ struct structure_cli_options {
   std::optional<double> deadline_seconds;
 };
 
-// schemaforge::error's what() ends with ": <category message>"; a CLI line wants only the cause.
-std::string cause_of(const schemaforge::error& e) {
-  std::string what = e.what();
-  const std::string suffix = ": " + e.code().message();
-  if (what.size() > suffix.size() && what.compare(what.size() - suffix.size(), suffix.size(), suffix) == 0)
-    what.erase(what.size() - suffix.size());
-  return what;
-}
-
 std::string read_input_text(const std::string& path) {
   if (path != "-") return gen::read_text_file(path);
   std::ostringstream text;
@@ -74,7 +65,7 @@ void run_structure(const structure_cli_options& o) {
   try {
     target.emplace(document);
   } catch (const schemaforge::error& e) {
-    throw command_failure(exit_bad_input, "invalid schema: " + cause_of(e) + " (" + o.schema_path + ")");
+    throw command_failure(exit_bad_input, "invalid schema: " + std::string(e.what()) + " (" + o.schema_path + ")");
   }
   const std::string text = o.text ? *o.text : read_input_text(*o.input_path);
 
@@ -102,7 +93,7 @@ void run_structure(const structure_cli_options& o) {
                         : settings.base_url.empty() ? std::string(default_base_url)
                                                     : settings.base_url;
     throw command_failure(caller_mistake ? exit_bad_input : exit_work_failed,
-                          std::string(to_string(static_cast<errc>(e.code().value()))) + ": " + cause_of(e) + " (" + where + ")");
+                          std::string(to_string(static_cast<errc>(e.code().value()))) + ": " + std::string(e.what()) + " (" + where + ")");
   }
 }
 

@@ -25,14 +25,9 @@ struct validate_options {
   std::size_t max_errors = 0;
 };
 
-// schemaforge::error's what() ends with ": <category message>"; the CLI line wants only the cause,
-// and "(at <pointer>)" becomes "(<file> at <pointer>)".
+// "(at <pointer>)" in the schema's error becomes "(<file> at <pointer>)".
 std::string schema_error_line(const schemaforge::error& e, const std::string& file) {
   std::string what = e.what();
-  const std::string suffix = ": " + e.code().message();
-  if (what.size() >= suffix.size() && what.compare(what.size() - suffix.size(), suffix.size(), suffix) == 0) {
-    what.erase(what.size() - suffix.size());
-  }
   if (auto at = what.rfind(" (at the schema root)"); at != std::string::npos && at + 21 == what.size()) {
     return what.substr(0, at) + " (" + file + ")";
   }

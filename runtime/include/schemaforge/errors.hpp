@@ -5,6 +5,7 @@
 
 #include <string>
 #include <system_error>
+#include <utility>
 
 namespace schemaforge {
 
@@ -35,12 +36,18 @@ const char* to_string(errc e) noexcept;
 // cause and what to do; it never contains the API key.
 class error : public std::system_error {
  public:
-  error(std::error_code code, const std::string& message) : std::system_error(code, message) {}
+  error(std::error_code code, std::string message) : std::system_error(code), message_(std::move(message)) {}
+
+  // The message alone: std::system_error would append ": <code's message>", which repeats it.
+  const char* what() const noexcept override { return message_.c_str(); }
 
   int http_status = 0;            // 0 when no HTTP answer was received
   std::string request_id;         // the provider's x-request-id, when it sent one
   std::string provider_message;   // error.message from the provider's JSON body, when present
   schemaforge::ledger ledger;     // every attempt made before the failure
+
+ private:
+  std::string message_;
 };
 
 }  // namespace schemaforge
