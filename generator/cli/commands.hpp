@@ -15,5 +15,6 @@ void add_structure_command(CLI::App& app);
 void add_validate_command(CLI::App& app);
 void add_infer_command(CLI::App& app);
 void add_generate_command(CLI::App& app);
+void add_batch_command(CLI::App& app);
 
 }  // namespace schemaforge::cli

@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
   cli::add_validate_command(app);
   cli::add_infer_command(app);
   cli::add_generate_command(app);
+  cli::add_batch_command(app);
 
   try {
     app.parse(argc, argv);

@@ -4,6 +4,7 @@
 #include "http/async_post.hpp"
 #include "http/http_error.hpp"
 #include "http/retry_policy.hpp"
+#include "limit/endpoint_limiter.hpp"
 
 #include <boost/asio/compose.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -23,6 +24,11 @@ struct send_state {
   std::chrono::milliseconds waited_before{0};
   bool attempt_cut_by_deadline = false;                  // this attempt's timeout is the deadline
   std::optional<boost::asio::steady_timer> timer;
+  // The endpoint's gate: every attempt (first, retry) is admitted by it and reported back to it.
+  std::shared_ptr<endpoint_limiter> limiter;
+  endpoint_limiter::reservation charged;
+  bool admitted = false;          // the current attempt holds a reservation
+  bool waiting_for_limiter = false;
 };
 
 // The retrying operation behind async_send (see there).
@@ -88,10 +94,11 @@ class send_op {
   void operator()(Self& self, boost::system::error_code ec) {
     if (ec || self.cancelled() != boost::asio::cancellation_type::none) {
       attempt record;
-      record.reason = attempt::kind::retry;
+      record.reason = data_->retry_index == 0 ? data_->settings.first_attempt_kind : attempt::kind::retry;
       record.waited_before = data_->waited_before;
       record.error = make_error_code(errc::cancelled);
-      record.message = "cancelled while waiting to retry";
+      record.message = data_->waiting_for_limiter ? "cancelled while waiting for the endpoint's rate limit"
+                                                  : "cancelled while waiting to retry";
       data_->attempts->push_back(std::move(record));
       return self.complete(make_error_code(errc::cancelled), http_response{});
     }
@@ -121,6 +128,28 @@ class send_op {
         d.attempt_cut_by_deadline = true;
       }
     }
+    if (d.limiter && !d.admitted) {
+      d.admitted = true;
+      d.charged = d.limiter->reserve(endpoint_limiter::estimate_tokens(d.request.body), now);
+      if (d.charged.start > now) {
+        if (d.settings.deadline && d.charged.start >= *d.settings.deadline) {
+          attempt record;
+          record.reason = d.retry_index == 0 ? d.settings.first_attempt_kind : attempt::kind::retry;
+          record.waited_before = d.waited_before;
+          record.error = make_error_code(errc::timeout);
+          record.message = "the endpoint's rate limit would delay the attempt past the call's deadline";
+          d.attempts->push_back(std::move(record));
+          return self.complete(make_error_code(errc::timeout), http_response{});
+        }
+        // Wait for the slot on our own timer; the wait counts as waited_before of the attempt.
+        d.waiting_for_limiter = true;
+        d.waited_before += std::chrono::ceil<std::chrono::milliseconds>(d.charged.start - now);
+        if (!d.timer) d.timer.emplace(state_->executor());
+        d.timer->expires_at(d.charged.start);
+        return d.timer->async_wait(std::move(self));
+      }
+    }
+    d.waiting_for_limiter = false;
     d.attempt_started = now;
     async_post_ref(*state_, d.request, timeout, std::move(self));
   }
@@ -142,6 +171,7 @@ auto async_send(client_state& state, http_request request, retry_settings settin
   data->request = std::move(request);
   data->settings = settings;
   data->attempts = &attempts;
+  data->limiter = state.limiter();
   return boost::asio::async_compose<Token, void(std::error_code, http_response)>(
       send_op(state, std::move(data)), token, state.executor());
 }

@@ -334,6 +334,7 @@ client_state::client_state(executor_type ex, client_options options)
     : executor_(std::move(ex)), options_(std::move(options)) {
   global_init_once();
   while (!options_.base_url.empty() && options_.base_url.back() == '/') options_.base_url.pop_back();
+  limiter_ = endpoint_limiter::for_endpoint(options_.base_url);
   impl_ = std::make_unique<impl>(*this, executor_);
   impl& i = *impl_;
 

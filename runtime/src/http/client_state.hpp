@@ -2,6 +2,7 @@
 #pragma once
 
 #include "http/http_types.hpp"
+#include "limit/endpoint_limiter.hpp"
 
 #include <schemaforge/client.hpp>
 
@@ -44,6 +45,8 @@ class client_state : public std::enable_shared_from_this<client_state> {
 
   const executor_type& executor() const noexcept { return executor_; }
   const client_options& options() const noexcept { return options_; }
+  // The request gate of this endpoint, shared with every other client of the same base URL.
+  const std::shared_ptr<endpoint_limiter>& limiter() const noexcept { return limiter_; }
 
   // Starts one POST of `request` (which must outlive the transfer) with a limit of `timeout` for
   // the whole exchange. `done` is completed on the client's executor, never inline from here.
@@ -63,6 +66,7 @@ class client_state : public std::enable_shared_from_this<client_state> {
  private:
   executor_type executor_;
   client_options options_;
+  std::shared_ptr<endpoint_limiter> limiter_;
   std::unique_ptr<impl> impl_;
 };
 

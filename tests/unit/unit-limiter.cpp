@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: MIT
+// The endpoint limiter on a synthetic clock: RPM/TPM spacing, usage correction, pauses from
+// x-ratelimit-* headers and 429s, token estimates, reset durations.
+#include "limit/endpoint_limiter.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace std::chrono_literals;
+using schemaforge::detail::endpoint_limiter;
+using schemaforge::detail::http_response;
+using schemaforge::detail::parse_reset_duration;
+
+namespace {
+
+http_response answer(int status, std::vector<std::pair<std::string, std::string>> headers = {}, std::string body = {}) {
+  http_response r;
+  r.status = status;
+  r.headers = std::move(headers);
+  r.body = std::move(body);
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("endpoint limiter") {
+  endpoint_limiter limiter;
+  const auto t0 = endpoint_limiter::clock::time_point{} + 1000s;
+
+  SECTION("no limits: every request may start now") {
+    for (int i = 0; i < 100; ++i) CHECK(limiter.reserve(1000, t0).start == t0);
+  }
+  SECTION("RPM spaces requests evenly, never more than the limit per minute") {
+    limiter.set_limits(600, -1);  // one every 100 ms
+    for (int i = 0; i < 10; ++i) CHECK(limiter.reserve(1, t0).start == t0 + i * 100ms);
+    limiter.set_limits(-1, 0);  // keeps the RPM
+    CHECK(limiter.requests_per_minute() == 600);
+  }
+  SECTION("TPM charges the estimate and corrects it with the usage") {
+    limiter.set_limits(0, 60'000);  // 1,000 tokens a second
+    const auto first = limiter.reserve(500, t0);
+    CHECK(first.start == t0);
+    CHECK(limiter.reserve(100, t0).start == t0 + 500ms);
+    // The first answer cost 100 tokens, not 500: the next slot moves 400 ms earlier.
+    limiter.observe(first, answer(200), 100, t0);
+    CHECK(limiter.reserve(1, t0).start == t0 + 200ms);
+  }
+  SECTION("remaining 0 pauses everyone until the reset") {
+    limiter.observe({}, answer(200, {{"x-ratelimit-remaining-requests", "0"}, {"x-ratelimit-reset-requests", "1.5s"}}), -1, t0);
+    CHECK(limiter.reserve(1, t0).start == t0 + 1500ms);
+  }
+  SECTION("advertised limits apply when lower than ours") {
+    limiter.set_limits(6000, -1);
+    limiter.observe({}, answer(200, {{"x-ratelimit-limit-requests", "60"}}), -1, t0);
+    CHECK(limiter.requests_per_minute() == 60);
+  }
+  SECTION("a 429 pauses the endpoint and halves the rate; successes bring it back") {
+    limiter.set_limits(600, -1);
+    limiter.observe({}, answer(429, {{"retry-after-ms", "250"}}), -1, t0);
+    CHECK(limiter.requests_per_minute() == 300);
+    CHECK(limiter.reserve(1, t0).start >= t0 + 250ms);
+    for (int i = 0; i < 100; ++i) limiter.observe({}, answer(200), -1, t0);
+    CHECK(limiter.requests_per_minute() == 600);
+  }
+  SECTION("insufficient_quota is not a rate limit") {
+    limiter.observe({}, answer(429, {}, R"({"error": {"code": "insufficient_quota"}})"), -1, t0);
+    CHECK(limiter.reserve(1, t0).start == t0);
+  }
+  SECTION("token estimates and reported usage") {
+    const std::string body = R"({"messages": [], "max_tokens": 100})";
+    CHECK(endpoint_limiter::estimate_tokens(body) == static_cast<std::int64_t>(body.size() / 4) + 100);
+    CHECK(endpoint_limiter::estimate_tokens(std::string(400, 'x')) == 100);
+    CHECK(endpoint_limiter::reported_tokens(R"({"usage": {"prompt_tokens": 3, "total_tokens": 17}})") == 17);
+    CHECK(endpoint_limiter::reported_tokens("{}") == -1);
+  }
+  SECTION("reset durations") {
+    CHECK(parse_reset_duration("1s") == 1000ms);
+    CHECK(parse_reset_duration("6m0s") == 360'000ms);
+    CHECK(parse_reset_duration("20ms") == 20ms);
+    CHECK(parse_reset_duration("1h2m3.5s") == 3'723'500ms);
+    CHECK(parse_reset_duration("2") == 2000ms);
+    CHECK(parse_reset_duration("soon").count() < 0);
+    CHECK(parse_reset_duration("").count() < 0);
+  }
+  SECTION("one limiter per endpoint, shared") {
+    auto a = endpoint_limiter::for_endpoint("http://127.0.0.1:1/v1/");
+    auto b = endpoint_limiter::for_endpoint("http://127.0.0.1:1/v1");
+    CHECK(a == b);
+    CHECK(a != endpoint_limiter::for_endpoint("http://127.0.0.1:2/v1"));
+  }
+}
