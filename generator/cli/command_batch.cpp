@@ -157,8 +157,7 @@ class output_file {
     if (file_) std::fclose(file_);
   }
   // One line, flushed at once: after a crash every finished item's line is in the file.
-  void write(const json& line) {
-    std::string text = line.dump(-1, ' ', false, json::error_handler_t::replace);
+  void write(std::string text) {
     text.push_back('\n');
     if (std::fwrite(text.data(), 1, text.size(), file_) != text.size() || std::fflush(file_) != 0)
       throw command_failure(exit_work_failed, "cannot write the output file (" + path_ + ")");
@@ -169,22 +168,21 @@ class output_file {
   std::FILE* file_ = nullptr;
 };
 
-json failed_line(const json& id, const std::string& type, const std::string& message) {
-  return json{{"id", id}, {"ok", false}, {"error", {{"type", type}, {"message", message}}}};
+// The lines are built by hand so that the keys come in the contract's order (id, ok, ...).
+std::string failed_line(const json& id, const std::string& type, const std::string& message) {
+  const json error{{"type", type}, {"message", message}};
+  return "{\"id\":" + id.dump() + ",\"ok\":false,\"error\":" + error.dump(-1, ' ', false, json::error_handler_t::replace) + "}";
 }
 
-json result_line(const json& id, const batch_item<json>& item) {
+std::string result_line(const json& id, const batch_item<json>& item) {
   if (item.failure)
     return failed_line(id, to_string(static_cast<errc>(item.failure->code().value())), cause_of(*item.failure));
   const auto& r = *item.result;
-  return json{{"id", id},
-              {"ok", true},
-              {"value", r.value},
-              {"attempts", r.ledger.size()},
-              {"usage",
-               {{"prompt_tokens", r.usage.prompt_tokens},
-                {"completion_tokens", r.usage.completion_tokens},
-                {"total_tokens", r.usage.total_tokens}}}};
+  const json usage{{"prompt_tokens", r.usage.prompt_tokens},
+                   {"completion_tokens", r.usage.completion_tokens},
+                   {"total_tokens", r.usage.total_tokens}};
+  return "{\"id\":" + id.dump() + ",\"ok\":true,\"value\":" + r.value.dump(-1, ' ', false, json::error_handler_t::replace) +
+         ",\"attempts\":" + std::to_string(r.ledger.size()) + ",\"usage\":" + usage.dump() + "}";
 }
 
 // A bar on a terminal, a plain line every few seconds otherwise; both on stderr.
@@ -202,7 +200,9 @@ class progress_reporter {
     if (!enabled_) return;
     const auto now = clock_type::now();
     if (!last && now - shown_ < (terminal_ ? std::chrono::milliseconds(100) : std::chrono::milliseconds(2000))) return;
+    if (last && printed_ == p.done && !terminal_) return;  // the final state is already on screen
     shown_ = now;
+    printed_ = p.done;
     const double seconds = std::chrono::duration<double>(now - started_).count();
     const double rate = seconds > 0 ? static_cast<double>(p.done) / seconds : 0;
     const std::size_t done = already_ok_ + already_failed_ + p.done;
@@ -230,6 +230,7 @@ class progress_reporter {
  private:
   bool enabled_, terminal_;
   std::size_t total_, already_ok_, already_failed_;
+  std::size_t printed_ = static_cast<std::size_t>(-1);
   clock_type::time_point started_ = clock_type::now(), shown_{};
 };
 

@@ -147,7 +147,7 @@ std::string counter_input(int count) {
 
 TEST_CASE("schemaforge batch", "[cli]") {
   scratch_dir dir;
-  dir.write("counter.schema.json", counter_schema);
+  const std::string schema = dir.write("counter.schema.json", counter_schema);
   fake_server server;
   const std::vector<std::string> endpoint{"--base-url", server.base_url(), "--model", "fake-model",
                                           "--max-retries", "0", "--mode", "json_schema"};
@@ -165,7 +165,7 @@ TEST_CASE("schemaforge batch", "[cli]") {
                           "\n\n"
                           R"({"text": "{\"n\": 3}"})"
                           "\n");
-    auto r = run(dir, args({"--schema", "counter.schema.json", "--input", dir.path("in.jsonl"), "--output", out}));
+    auto r = run(dir, args({"--schema", schema, "--input", dir.path("in.jsonl"), "--output", out}));
     CHECK(r.status == 0);
     CHECK(r.out.empty());
     CHECK(r.err.empty());
@@ -192,7 +192,7 @@ TEST_CASE("schemaforge batch", "[cli]") {
                           "\n"
                           R"({"id": "good", "text": "{\"n\": 2}"})"
                           "\n");
-    auto r = run(dir, args({"--schema", "counter.schema.json", "--input", dir.path("in.jsonl"), "--output", out,
+    auto r = run(dir, args({"--schema", schema, "--input", dir.path("in.jsonl"), "--output", out,
                             "--concurrency", "1"}));
     CHECK(r.status == 1);
     CHECK(r.err.find("3 of 4 items failed") != std::string::npos);
@@ -214,14 +214,14 @@ TEST_CASE("schemaforge batch", "[cli]") {
                           "\n"
                           R"({"id": 1, "text": "b"})"
                           "\n");
-    auto r = run(dir, args({"--schema", "counter.schema.json", "--input", dir.path("in.jsonl"), "--output", out}));
+    auto r = run(dir, args({"--schema", schema, "--input", dir.path("in.jsonl"), "--output", out}));
     CHECK(r.status == 2);
     CHECK(r.err.find("line 1 and on line 2") != std::string::npos);
     CHECK(server.request_count() == 0);
   }
   SECTION("--progress writes plain lines when stderr is not a terminal") {
     dir.write("in.jsonl", counter_input(5));
-    auto r = run(dir, args({"--schema", "counter.schema.json", "--input", dir.path("in.jsonl"), "--output", out,
+    auto r = run(dir, args({"--schema", schema, "--input", dir.path("in.jsonl"), "--output", out,
                             "--progress"}));
     CHECK(r.status == 0);
     CHECK(r.err.find("progress: 5/5 ok 5 failed 0") != std::string::npos);
@@ -230,7 +230,7 @@ TEST_CASE("schemaforge batch", "[cli]") {
     constexpr int count = 200;
     dir.write("in.jsonl", counter_input(count));
     server.set_default(json{{"delay_ms", 20}});
-    const pid_t pid = spawn(dir, args({"--schema", "counter.schema.json", "--input", dir.path("in.jsonl"),
+    const pid_t pid = spawn(dir, args({"--schema", schema, "--input", dir.path("in.jsonl"),
                                        "--output", out, "--concurrency", "2"}));
     const bool reached = wait_for_lines(dir.path(""), out, 20, std::chrono::seconds(60));
     kill(pid, SIGKILL);
@@ -248,7 +248,7 @@ TEST_CASE("schemaforge batch", "[cli]") {
     const std::size_t before = server.request_count();
     server.set_default(json::object());
 
-    auto r = run(dir, args({"--schema", "counter.schema.json", "--input", dir.path("in.jsonl"), "--output", out,
+    auto r = run(dir, args({"--schema", schema, "--input", dir.path("in.jsonl"), "--output", out,
                             "--resume"}));
     CHECK(r.status == 0);
     std::map<std::string, json> by_id;
