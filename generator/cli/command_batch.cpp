@@ -170,8 +170,8 @@ class output_file {
 
 // The lines are built by hand so that the keys come in the contract's order (id, ok, ...).
 std::string failed_line(const json& id, const std::string& type, const std::string& message) {
-  const json error{{"type", type}, {"message", message}};
-  return "{\"id\":" + id.dump() + ",\"ok\":false,\"error\":" + error.dump(-1, ' ', false, json::error_handler_t::replace) + "}";
+  return "{\"id\":" + id.dump() + ",\"ok\":false,\"error\":{\"type\":" + json(type).dump() +
+         ",\"message\":" + json(message).dump(-1, ' ', false, json::error_handler_t::replace) + "}}";
 }
 
 std::string result_line(const json& id, const batch_item<json>& item) {
