@@ -243,3 +243,19 @@ TEST_CASE("a batch's RPM limit holds in every window of the server's arrival tim
   for (const auto& item : items) waited += item.result->ledger.front().waited_before;
   CHECK(waited.count() > 0);
 }
+
+TEST_CASE("the endpoint's x-ratelimit-remaining 0 holds back the next requests until its reset") {
+  fake_server server;
+  server.push(json{{"headers", {{"x-ratelimit-remaining-requests", "0"}, {"x-ratelimit-reset-requests", "1s"}}}});
+  asio::io_context io;
+  sf::client c(io.get_executor(), options_for(server));
+  sf::batch_options options;
+  options.max_concurrency = 1;
+  options.item_options.mode = sf::structure_mode::json_schema;
+  const auto items = sf::batch_structure(c, counter_inputs(3), sf::schema(counter_schema), options);
+  for (const auto& item : items) REQUIRE(item.ok());
+  CHECK(items[0].result->ledger.front().waited_before.count() == 0);
+  // The second request was held by the limiter for (about) the reset the first answer named.
+  CHECK(items[1].result->ledger.front().waited_before.count() >= 500);
+  CHECK(items[2].result->ledger.front().waited_before.count() == 0);
+}

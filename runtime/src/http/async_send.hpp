@@ -54,6 +54,10 @@ class send_op {
                                                                            d.attempt_started);
     record.waited_before = d.waited_before;
     record.request_id = std::string(response.header("x-request-id"));
+    d.admitted = false;
+    if (d.limiter && response.status != 0)
+      d.limiter->observe(d.charged, response,
+                         response.status / 100 == 2 ? endpoint_limiter::reported_tokens(response.body) : -1);
 
     if (ec == errc::cancelled || (self.cancelled() != boost::asio::cancellation_type::none && ec)) {
       record.error = make_error_code(errc::cancelled);
