@@ -59,14 +59,6 @@ struct input_line {
   std::string problem;  // non-empty: a failed item with this message
 };
 
-std::string cause_of(const schemaforge::error& e) {
-  std::string what = e.what();
-  const std::string suffix = ": " + e.code().message();
-  if (what.size() > suffix.size() && what.compare(what.size() - suffix.size(), suffix.size(), suffix) == 0)
-    what.erase(what.size() - suffix.size());
-  return what;
-}
-
 std::chrono::milliseconds seconds_flag(double seconds, const char* flag) {
   if (!(seconds > 0) || !std::isfinite(seconds) || seconds > 1e9)
     throw command_failure(exit_bad_input, std::string(flag) + " must be a positive number of seconds (" + flag + ")");
@@ -176,7 +168,7 @@ std::string failed_line(const json& id, const std::string& type, const std::stri
 
 std::string result_line(const json& id, const batch_item<json>& item) {
   if (item.failure)
-    return failed_line(id, to_string(static_cast<errc>(item.failure->code().value())), cause_of(*item.failure));
+    return failed_line(id, to_string(static_cast<errc>(item.failure->code().value())), std::string(item.failure->what()));
   const auto& r = *item.result;
   const json usage{{"prompt_tokens", r.usage.prompt_tokens},
                    {"completion_tokens", r.usage.completion_tokens},
@@ -249,7 +241,7 @@ void run_batch(const batch_cli_options& o) {
   try {
     target.emplace(document);
   } catch (const schemaforge::error& e) {
-    throw command_failure(exit_bad_input, "invalid schema: " + cause_of(e) + " (" + o.schema_path + ")");
+    throw command_failure(exit_bad_input, "invalid schema: " + std::string(e.what()) + " (" + o.schema_path + ")");
   }
 
   client_options settings = client_options::from_environment();
@@ -277,7 +269,7 @@ void run_batch(const batch_cli_options& o) {
     endpoint.emplace(context.get_executor(), settings);
   } catch (const schemaforge::error& e) {
     throw command_failure(e.code() == errc::invalid_argument ? exit_bad_input : exit_work_failed,
-                          std::string(to_string(static_cast<errc>(e.code().value()))) + ": " + cause_of(e) +
+                          std::string(to_string(static_cast<errc>(e.code().value()))) + ": " + std::string(e.what()) +
                               " (" + settings.base_url + ")");
   }
   output_file out(o.output_path, keep);
