@@ -6,6 +6,21 @@
 # Cases the generator cannot handle yet. A case listed here is not built or run; each line says
 # why, so it can be handed to the generator's owner. Remove the line once the case passes.
 set(corpus_known_failing
+  # A description ending in "??/" becomes a doc comment ending in a trigraph: g++ -Wtrigraphs
+  # (in -Wall) fails the build ("trigraph ??/ ignored") in odd_names.hpp.
+  odd_names
+  # The root schema is a oneOf ($ref to one): the header declares
+  # `using Expression = std::variant<...>` but no from_json/to_json for it, so
+  # j.get<Expression>() and json(Expression) do not compile (contract: they work for every root).
+  expression_tree
+)
+
+# Single instances the generated code gets wrong: "<name>/<valid|invalid>/<file>", each with why.
+# corpus_roundtrip skips them (and says so); the rest of the schema's cases still run.
+set(corpus_known_failing_cases
+  # {"type": "null"} becomes std::optional<nlohmann::json> read with read_any: 0 is accepted
+  # instead of failing with a wrong-type error at /only_null.
+  nullable_matrix/invalid/only_null_value.json
 )
 
 # Schemas whose type names clash with others in the corpus (peer_defs_reuse's Address/Person vs
@@ -110,8 +125,11 @@ set_source_files_properties(driver/corpus_main.cpp "${CMAKE_CURRENT_BINARY_DIR}/
   "${CMAKE_CURRENT_BINARY_DIR}/cases/all_headers_b.cpp" PROPERTIES SKIP_UNITY_BUILD_INCLUSION ON)
 
 foreach(name IN LISTS corpus_case_names)
+  set(skip "${corpus_known_failing_cases}")
+  list(FILTER skip INCLUDE REGEX "^${name}/")
+  list(TRANSFORM skip REPLACE "^${name}/" "")
   add_test(NAME "corpus.roundtrip.${name}"
-    COMMAND corpus_roundtrip "${name}" "${CMAKE_CURRENT_SOURCE_DIR}/${name}" "${CMAKE_CURRENT_SOURCE_DIR}/${name}.schema.json")
+    COMMAND corpus_roundtrip "${name}" "${CMAKE_CURRENT_SOURCE_DIR}/${name}" "${CMAKE_CURRENT_SOURCE_DIR}/${name}.schema.json" ${skip})
   set_tests_properties("corpus.roundtrip.${name}" PROPERTIES TIMEOUT 60)
 endforeach()
 

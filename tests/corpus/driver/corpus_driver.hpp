@@ -33,7 +33,8 @@ namespace corpus {
 
 namespace fs = std::filesystem;
 
-using case_function = int (*)(const fs::path& case_dir, const fs::path& schema_file);
+// skip: case files ("invalid/x.json") listed as known failing in tests/corpus/codegen.cmake.
+using case_function = int (*)(const fs::path& case_dir, const fs::path& schema_file, const std::vector<std::string>& skip);
 
 // Defined in corpus_main.cpp: schema name -> its round-trip function.
 std::map<std::string, case_function>& registry();
@@ -153,17 +154,33 @@ void check_json_schema(checker& check, const fs::path& schema_file) {
   }
 }
 
+inline bool skipped(const fs::path& file, const std::vector<std::string>& skip) {
+  auto name = file.parent_path().filename().string() + "/" + file.filename().string();
+  if (std::find(skip.begin(), skip.end(), name) == skip.end()) return false;
+  std::cout << "SKIP " << name << " (known failing, see tests/corpus/codegen.cmake)\n";
+  return true;
+}
+
 template <class T>
-int run_case(const fs::path& case_dir, const fs::path& schema_file) {
+int run_case(const fs::path& case_dir, const fs::path& schema_file, const std::vector<std::string>& skip) {
   checker check(case_dir.filename().string());
   auto valid = case_files(case_dir / "valid");
   auto invalid = case_files(case_dir / "invalid");
   if (valid.empty()) check.fail(case_dir / "valid", "no valid instances: a case must exercise decoding");
-  for (const auto& file : valid) check_valid<T>(check, file);
-  for (const auto& file : invalid) check_invalid<T>(check, file);
+  std::size_t ran = 0;
+  for (const auto& file : valid) {
+    if (skipped(file, skip)) continue;
+    check_valid<T>(check, file);
+    ++ran;
+  }
+  for (const auto& file : invalid) {
+    if (skipped(file, skip)) continue;
+    check_invalid<T>(check, file);
+    ++ran;
+  }
   check_json_schema<T>(check, schema_file);
-  std::cout << case_dir.filename().string() << ": " << valid.size() << " valid, " << invalid.size() << " invalid, " << check.failures()
-            << " failures\n";
+  std::cout << case_dir.filename().string() << ": " << valid.size() << " valid, " << invalid.size() << " invalid, " << ran << " run, "
+            << check.failures() << " failures\n";
   return check.failures() == 0 ? 0 : 1;
 }
 
