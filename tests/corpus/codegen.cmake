@@ -6,9 +6,6 @@
 # Cases the generator cannot handle yet. A case listed here is not built or run; each line says
 # why, so it can be handed to the generator's owner. Remove the line once the case passes.
 set(corpus_known_failing
-  # A description ending in "??/" becomes a doc comment ending in a trigraph: g++ -Wtrigraphs
-  # (in -Wall) fails the build ("trigraph ??/ ignored") in odd_names.hpp.
-  odd_names
   # The root schema is a oneOf ($ref to one): the header declares
   # `using Expression = std::variant<...>` but no from_json/to_json for it, so
   # j.get<Expression>() and json(Expression) do not compile (contract: they work for every root).
@@ -17,11 +14,7 @@ set(corpus_known_failing
 
 # Single instances the generated code gets wrong: "<name>/<valid|invalid>/<file>", each with why.
 # corpus_roundtrip skips them (and says so); the rest of the schema's cases still run.
-set(corpus_known_failing_cases
-  # {"type": "null"} becomes std::optional<nlohmann::json> read with read_any: 0 is accepted
-  # instead of failing with a wrong-type error at /only_null.
-  nullable_matrix/invalid/only_null_value.json
-)
+set(corpus_known_failing_cases)
 
 # Schemas whose type names clash with others in the corpus (peer_defs_reuse's Address/Person vs
 # peer_order's and peer_allof's; probe_anchor_ref's Probe/N vs probe_unsupported_keywords') are
