@@ -22,7 +22,6 @@
 #include "a/address_book.hpp"
 #include "a/news_entities.hpp"
 #include "a/flight_booking.hpp"
-#include "a/expression_tree.hpp"
 #include "a/org_chart.hpp"
 #include "a/defs_and_definitions.hpp"
 #include "a/peer_order.hpp"
