@@ -3,6 +3,7 @@
 // finishes (see the contract). --resume keeps the finished ok lines of OUT and runs the rest.
 #include "commands.hpp"
 #include "exit_status.hpp"
+#include "model_flags.hpp"
 
 #include <schemaforge/batch.hpp>
 #include <schemaforge/client.hpp>
@@ -30,6 +31,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace schemaforge::cli {
@@ -43,12 +45,7 @@ struct batch_cli_options {
   std::size_t concurrency = 16;
   double rpm = 0, tpm = 0;
   bool resume = false, progress = false;
-  std::string model, base_url, api_key;
-  std::string mode = "auto";
-  std::optional<int> max_retries;
-  int max_reasks = 2;
-  std::optional<double> timeout_seconds;
-  std::optional<double> deadline_seconds;
+  model_flags model;
 };
 
 // One input line: an item to run, or a line that is already a failed item.
@@ -58,12 +55,6 @@ struct input_line {
   std::string text;
   std::string problem;  // non-empty: a failed item with this message
 };
-
-std::chrono::milliseconds seconds_flag(double seconds, const char* flag) {
-  if (!(seconds > 0) || !std::isfinite(seconds) || seconds > 1e9)
-    throw command_failure(exit_bad_input, std::string(flag) + " must be a positive number of seconds (" + flag + ")");
-  return std::chrono::milliseconds(static_cast<std::int64_t>(std::ceil(seconds * 1000)));
-}
 
 // Reads IN.jsonl. Blank lines are not items. A line that is not JSON, not an object, or has no
 // "text" string becomes a failed item naming its line; an id that is neither a string nor a
@@ -227,32 +218,15 @@ class progress_reporter {
 };
 
 void run_batch(const batch_cli_options& o) {
-  structure_options item_options;
-  if (!from_string(o.mode, item_options.mode))
-    throw command_failure(exit_bad_input, "unknown mode '" + o.mode + "'; use auto, json_schema, tools, json or prompt (--mode)");
-  if (o.max_reasks < 0) throw command_failure(exit_bad_input, "--max-reasks must be 0 or more (--max-reasks)");
-  if (o.max_retries && *o.max_retries < 0) throw command_failure(exit_bad_input, "--max-retries must be 0 or more (--max-retries)");
+  structure_options item_options = call_options_from(o.model);
   if (o.concurrency == 0) throw command_failure(exit_bad_input, "--concurrency must be at least 1 (--concurrency)");
   if (o.rpm < 0 || o.tpm < 0) throw command_failure(exit_bad_input, "--rpm and --tpm must be 0 (no limit) or more (--rpm/--tpm)");
-  item_options.max_reasks = o.max_reasks;
 
-  const json document = gen::read_json_file(o.schema_path);
-  std::optional<schemaforge::schema> target;
-  try {
-    target.emplace(document);
-  } catch (const schemaforge::error& e) {
-    throw command_failure(exit_bad_input, "invalid schema: " + std::string(e.what()) + " (" + o.schema_path + ")");
-  }
+  const schemaforge::schema target = load_schema(o.schema_path);
 
-  client_options settings = client_options::from_environment();
-  if (!o.base_url.empty()) settings.base_url = o.base_url;
-  if (!o.api_key.empty()) settings.api_key = o.api_key;
-  if (!o.model.empty()) settings.model = o.model;
-  if (o.max_retries) settings.max_retries = *o.max_retries;
-  if (o.timeout_seconds) settings.request_timeout = seconds_flag(*o.timeout_seconds, "--timeout");
-  if (o.deadline_seconds) item_options.deadline = seconds_flag(*o.deadline_seconds, "--deadline");
-  if (settings.model.empty())
-    throw command_failure(exit_bad_input, "no model given: pass --model or set SCHEMAFORGE_MODEL (--model)");
+  client_options settings = client_options_from(o.model);
+  // --deadline bounds each item: the batch itself has no deadline.
+  item_options.deadline = std::exchange(settings.total_timeout, std::nullopt);
 
   std::vector<input_line> lines = read_input(o.input_path);
   std::set<std::string> ids;
@@ -315,7 +289,7 @@ void run_batch(const batch_cli_options& o) {
 
   std::exception_ptr failure;
   std::vector<batch_item<json>> results;
-  async_batch_structure(*endpoint, std::move(inputs), *target, std::move(options),
+  async_batch_structure(*endpoint, std::move(inputs), target, std::move(options),
                         boost::asio::bind_cancellation_slot(cancel.slot(), [&](std::exception_ptr e, std::vector<batch_item<json>> r) {
                           failure = e;
                           results = std::move(r);
@@ -349,14 +323,7 @@ void add_batch_command(CLI::App& app) {
   command->add_option("--tpm", o->tpm, "Tokens per minute for the endpoint (default: no limit of our own)");
   command->add_flag("--resume", o->resume, "Keep the ok lines already in OUT and run only the rest");
   command->add_flag("--progress", o->progress, "Show progress on stderr (a bar on a terminal, plain lines otherwise)");
-  command->add_option("--model", o->model, "Model name (default: SCHEMAFORGE_MODEL)");
-  command->add_option("--base-url", o->base_url, "Endpoint base URL (default: OPENAI_BASE_URL, else https://api.openai.com/v1)");
-  command->add_option("--api-key", o->api_key, "API key (default: OPENAI_API_KEY)");
-  command->add_option("--mode", o->mode, "auto | json_schema | tools | json | prompt (default auto)");
-  command->add_option("--max-retries", o->max_retries, "Transport retries per request (default 2)");
-  command->add_option("--max-reasks", o->max_reasks, "Follow-up requests carrying validation errors (default 2)");
-  command->add_option("--timeout", o->timeout_seconds, "Seconds for one request attempt (default 600)");
-  command->add_option("--deadline", o->deadline_seconds, "Seconds for one item, all attempts and waits (default none)");
+  add_model_flags(*command, o->model, "Seconds for one item, all attempts and waits (default none)");
   command->callback([o] { run_batch(*o); });
 }
 

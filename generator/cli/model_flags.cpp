@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: MIT
+#include "model_flags.hpp"
+
+#include "exit_status.hpp"
+
+#include <schemaforge/errors.hpp>
+#include <schemaforge/gen/json_file.hpp>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+
+namespace schemaforge::cli {
+namespace {
+
+std::chrono::milliseconds seconds_flag(double seconds, const char* flag) {
+  if (!(seconds > 0) || !std::isfinite(seconds) || seconds > 1e9)
+    throw command_failure(exit_bad_input, std::string(flag) + " must be a positive number of seconds (" + flag + ")");
+  return std::chrono::milliseconds(static_cast<std::int64_t>(std::ceil(seconds * 1000)));
+}
+
+}  // namespace
+
+void add_model_flags(CLI::App& command, model_flags& flags, const char* deadline_help) {
+  command.add_option("--model", flags.model, "Model name (default: SCHEMAFORGE_MODEL)");
+  command.add_option("--base-url", flags.base_url, "Endpoint base URL (default: OPENAI_BASE_URL, else https://api.openai.com/v1)");
+  command.add_option("--api-key", flags.api_key, "API key (default: OPENAI_API_KEY)");
+  command.add_option("--mode", flags.mode, "auto | json_schema | tools | json | prompt (default auto)");
+  command.add_option("--max-retries", flags.max_retries, "Transport retries per request (default 2)");
+  command.add_option("--max-reasks", flags.max_reasks, "Follow-up requests carrying validation errors (default 2)");
+  command.add_option("--timeout", flags.timeout_seconds, "Seconds for one request attempt (default 600)");
+  command.add_option("--deadline", flags.deadline_seconds, deadline_help);
+}
+
+structure_options call_options_from(const model_flags& flags) {
+  structure_options options;
+  if (!from_string(flags.mode, options.mode))
+    throw command_failure(exit_bad_input, "unknown mode '" + flags.mode + "'; use auto, json_schema, tools, json or prompt (--mode)");
+  if (flags.max_reasks < 0) throw command_failure(exit_bad_input, "--max-reasks must be 0 or more (--max-reasks)");
+  if (flags.max_retries && *flags.max_retries < 0)
+    throw command_failure(exit_bad_input, "--max-retries must be 0 or more (--max-retries)");
+  options.max_reasks = flags.max_reasks;
+  return options;
+}
+
+client_options client_options_from(const model_flags& flags) {
+  client_options settings = client_options::from_environment();
+  if (!flags.base_url.empty()) settings.base_url = flags.base_url;
+  if (!flags.api_key.empty()) settings.api_key = flags.api_key;
+  if (!flags.model.empty()) settings.model = flags.model;
+  if (flags.max_retries) settings.max_retries = *flags.max_retries;
+  if (flags.timeout_seconds) settings.request_timeout = seconds_flag(*flags.timeout_seconds, "--timeout");
+  if (flags.deadline_seconds) settings.total_timeout = seconds_flag(*flags.deadline_seconds, "--deadline");
+  if (settings.model.empty())
+    throw command_failure(exit_bad_input, "no model given: pass --model or set SCHEMAFORGE_MODEL (--model)");
+  return settings;
+}
+
+schemaforge::schema load_schema(const std::string& path) {
+  const nlohmann::json document = gen::read_json_file(path);
+  try {
+    return schemaforge::schema(document);
+  } catch (const schemaforge::error& e) {
+    throw command_failure(exit_bad_input, "invalid schema: " + std::string(e.what()) + " (" + path + ")");
+  }
+}
+
+}  // namespace schemaforge::cli
