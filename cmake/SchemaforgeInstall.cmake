@@ -9,6 +9,8 @@ install(TARGETS schemaforge_runtime schemaforge_generator schemaforge_cli
   RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
+# The model commands' program, which `schemaforge` finds at ../libexec/schemaforge/ from its own.
+install(TARGETS schemaforge_cli_model RUNTIME DESTINATION ${CMAKE_INSTALL_LIBEXECDIR}/schemaforge)
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/runtime/include/ ${PROJECT_SOURCE_DIR}/generator/include/
   DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 # The default templates, for users who copy and adapt them (`--templates DIR`).

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // `schemaforge batch`: JSONL in, one JSONL result line per input id out, written as each item
 // finishes (see the contract). --resume keeps the finished ok lines of OUT and runs the rest.
+#include "command_summaries.hpp"
 #include "commands.hpp"
 #include "exit_status.hpp"
 #include "model_flags.hpp"
@@ -311,10 +312,7 @@ void run_batch(const batch_cli_options& o) {
 
 void add_batch_command(CLI::App& app) {
   auto o = std::make_shared<batch_cli_options>();
-  CLI::App* command = app.add_subcommand(
-      "batch",
-      "Structure every line of a JSONL file ({\"id\": ..., \"text\": \"...\"}) into the schema; writes one result "
-      "line per id to OUT as items finish. Exit 0 all ok, 1 some failed (see OUT), 2 bad input.");
+  CLI::App* command = app.add_subcommand("batch", batch_command_summary);
   command->add_option("--schema", o->schema_path, "The JSON Schema file")->required();
   command->add_option("--input", o->input_path, "The input JSONL file")->required();
   command->add_option("--output", o->output_path, "The output JSONL file")->required();

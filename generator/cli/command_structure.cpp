@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // `schemaforge structure`: one text in, one JSON instance of the schema out (see the contract).
+#include "command_summaries.hpp"
 #include "commands.hpp"
 #include "exit_status.hpp"
 #include "model_flags.hpp"
@@ -70,10 +71,7 @@ void run_structure(const structure_cli_options& o) {
 
 void add_structure_command(CLI::App& app) {
   auto o = std::make_shared<structure_cli_options>();
-  CLI::App* command = app.add_subcommand(
-      "structure",
-      "Structure a text into one JSON instance of a schema with a language model; prints it on stdout. "
-      "Exit 0 ok, 1 the call failed (API error after retries, still invalid after reasks), 2 bad input.");
+  CLI::App* command = app.add_subcommand("structure", structure_command_summary);
   command->add_option("--schema", o->schema_path, "The JSON Schema file")->required();
   auto* text = command->add_option("--text", o->text, "The text to structure");
   auto* in = command->add_option("--input", o->input_path, "A file holding the text ('-' reads standard input)");

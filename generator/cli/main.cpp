@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "commands.hpp"
 #include "exit_status.hpp"
+#include "model_program.hpp"
 
 #include <schemaforge/errors.hpp>
 #include <schemaforge/gen/diagnostic.hpp>
@@ -26,13 +27,20 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("schemaforge ") + schemaforge::version());
   app.require_subcommand(1);
   app.fallthrough(false);
+#if SCHEMAFORGE_CLI_HAS_MODEL_COMMANDS
   cli::add_structure_command(app);
+  cli::add_batch_command(app);
+#else
+  cli::add_model_command_summaries(app);
+#endif
   cli::add_validate_command(app);
   cli::add_infer_command(app);
   cli::add_generate_command(app);
-  cli::add_batch_command(app);
 
   try {
+#if !SCHEMAFORGE_CLI_HAS_MODEL_COMMANDS
+    if (cli::needs_model_program(argc, argv)) cli::run_model_program(argv);
+#endif
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);

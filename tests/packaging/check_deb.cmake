@@ -28,7 +28,7 @@ execute_process(COMMAND dpkg-deb --extract "${packages}" "${WORK}/root" RESULT_V
 if(NOT status EQUAL 0)
   message(FATAL_ERROR "dpkg-deb --extract failed (${status})")
 endif()
-foreach(expected usr/bin/schemaforge usr/include/schemaforge/schema.hpp usr/lib/cmake/schemaforge/schemaforgeConfig.cmake
+foreach(expected usr/bin/schemaforge usr/libexec/schemaforge/schemaforge-model usr/include/schemaforge/schema.hpp usr/lib/cmake/schemaforge/schemaforgeConfig.cmake
                  usr/lib/cmake/schemaforge/SchemaforgeGenerate.cmake usr/lib/libschemaforge_runtime.a)
   if(NOT EXISTS "${WORK}/root/${expected}")
     message(FATAL_ERROR "the package does not install /${expected}")
@@ -37,5 +37,10 @@ endforeach()
 execute_process(COMMAND "${WORK}/root/usr/bin/schemaforge" --version RESULT_VARIABLE status OUTPUT_VARIABLE out)
 if(NOT status EQUAL 0 OR NOT out STREQUAL "schemaforge ${VERSION}\n")
   message(FATAL_ERROR "the packaged schemaforge --version: status ${status}, printed '${out}'")
+endif()
+# The model commands run in a second program that the packaged schemaforge must find.
+execute_process(COMMAND "${WORK}/root/usr/bin/schemaforge" structure --help RESULT_VARIABLE status OUTPUT_VARIABLE out)
+if(NOT status EQUAL 0 OR NOT out MATCHES "--schema")
+  message(FATAL_ERROR "the packaged schemaforge structure --help: status ${status}, printed '${out}'")
 endif()
 message(STATUS "${packages}:\n${fields}")
