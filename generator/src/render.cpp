@@ -9,6 +9,9 @@
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
 
 namespace schemaforge::gen {
 namespace {
@@ -17,23 +20,39 @@ namespace mstch = kainjow::mustache;
 
 const char* const template_names[] = {"header", "detail", "type_definition", "io_declarations", "io"};
 
-mstch::data to_data(const nlohmann::json& j) {
+mstch::data scalar_data(const nlohmann::json& j) {
   switch (j.type()) {
-    case nlohmann::json::value_t::object: {
-      mstch::data d{mstch::data::type::object};
-      for (auto it = j.begin(); it != j.end(); ++it) d.set(it.key(), to_data(it.value()));
-      return d;
-    }
-    case nlohmann::json::value_t::array: {
-      mstch::data d{mstch::data::type::list};
-      for (const auto& x : j) d.push_back(to_data(x));
-      return d;
-    }
-    case nlohmann::json::value_t::string: return mstch::data{j.get<std::string>()};
+    case nlohmann::json::value_t::object: return mstch::data{mstch::data::type::object};
+    case nlohmann::json::value_t::array: return mstch::data{mstch::data::type::list};
+    case nlohmann::json::value_t::string: return mstch::data{j.get_ref<const std::string&>()};
     case nlohmann::json::value_t::boolean: return mstch::data{j.get<bool>()};
     case nlohmann::json::value_t::null: return mstch::data{false};
     default: return mstch::data{j.dump()};
   }
+}
+
+// Fills `target` (made by scalar_data(j)) with j's members or elements. kainjow's set() and
+// push_back() copy their argument, so adding finished subtrees would copy every node once per
+// ancestor; instead each child is added empty and filled where it lives. get() and list_value()
+// only hand out const access to those children, which the data owns and are not const objects.
+void fill_data(mstch::data& target, const nlohmann::json& j) {
+  if (j.is_object()) {
+    for (auto it = j.begin(); it != j.end(); ++it) {
+      target.set(it.key(), scalar_data(it.value()));
+      if (it->is_structured()) fill_data(*const_cast<mstch::data*>(target.get(it.key())), it.value());
+    }
+  } else if (j.is_array()) {
+    for (const auto& element : j) {
+      target.push_back(scalar_data(element));
+      if (element.is_structured()) fill_data(const_cast<mstch::data&>(target.list_value().back()), element);
+    }
+  }
+}
+
+mstch::data to_data(const nlohmann::json& j) {
+  mstch::data data = scalar_data(j);
+  fill_data(data, j);
+  return data;
 }
 
 bool is_standalone_tag(const std::string& line) {
@@ -116,6 +135,47 @@ std::string template_text(const std::string& name, const render_options& options
   return builtin_template(name);
 }
 
+// The header template with every `{{> name}}` of the known templates replaced by that template's
+// text. A standalone partial tag at the start of a line renders exactly as its text would in
+// place, so this changes no output; it lets the whole header be parsed once (kainjow parses a
+// partial each time it is rendered: once per type).
+std::string inlined_header_template(const render_options& options) {
+  std::string text = strip_standalone_lines(template_text("header", options));
+  for (int depth = 0; depth < 4; ++depth) {  // partials may use partials; a cycle stops here
+    bool replaced = false;
+    for (const char* name : template_names) {
+      const std::string tags[] = {std::string("{{> ") + name + "}}", std::string("{{>") + name + "}}"};
+      for (const std::string& tag : tags) {
+        for (auto at = text.find(tag); at != std::string::npos; at = text.find(tag, at)) {
+          std::string partial = strip_standalone_lines(template_text(name, options));
+          text.replace(at, tag.size(), partial);
+          at += partial.size();
+          replaced = true;
+        }
+      }
+    }
+    if (!replaced) return text;
+  }
+  throw input_error({diagnostic::severity::error, "the templates include each other in a cycle; a partial may not include itself",
+                     options.template_dir.empty() ? "<built-in templates>" : options.template_dir, ""});
+}
+
+// Parsing the templates costs several times what rendering them does, so each thread keeps the
+// parsed header per template text: generating many schemas in one process parses once. Keyed by
+// the text, not the directory, so that edited template files take effect.
+mstch::mustache& compiled_header_template(const render_options& options) {
+  thread_local std::map<std::string, std::unique_ptr<mstch::mustache>> compiled;
+  std::string text = inlined_header_template(options);
+  auto it = compiled.find(text);
+  if (it == compiled.end()) {
+    if (compiled.size() >= 8) compiled.clear();  // a program cycling through template sets stays bounded
+    auto tmpl = std::make_unique<mstch::mustache>(text);
+    tmpl->set_custom_escape([](const std::string& s) { return s; });
+    it = compiled.emplace(std::move(text), std::move(tmpl)).first;
+  }
+  return *it->second;
+}
+
 }  // namespace
 
 std::string builtin_template(const std::string& name) { return std::string(detail::embedded_template(name)); }
@@ -128,18 +188,13 @@ std::string render_header(const ir::module& module, const render_options& option
       throw input_error({diagnostic::severity::error, "template directory does not exist; pass a directory holding *.mustache files",
                          options.template_dir, ""});
   }
-  mstch::data data = to_data(build_view_model(module, options));
-  for (const char* name : template_names)
-    if (std::string(name) != "header") data.set(name, mstch::data{strip_standalone_lines(template_text(name, options))});
-  mstch::mustache tmpl{strip_standalone_lines(template_text("header", options))};
-  tmpl.set_custom_escape([](const std::string& s) { return s; });
+  const std::string where = options.template_dir.empty() ? "<built-in templates>" : options.template_dir;
+  mstch::mustache& tmpl = compiled_header_template(options);
   if (!tmpl.is_valid())
-    throw input_error({diagnostic::severity::error, "invalid header template: " + tmpl.error_message(),
-                       options.template_dir.empty() ? "<built-in templates>" : options.template_dir, ""});
-  std::string out = tmpl.render(data);
+    throw input_error({diagnostic::severity::error, "invalid header template: " + tmpl.error_message(), where, ""});
+  std::string out = tmpl.render(to_data(build_view_model(module, options)));
   if (!tmpl.is_valid())
-    throw input_error({diagnostic::severity::error, "invalid template: " + tmpl.error_message(),
-                       options.template_dir.empty() ? "<built-in templates>" : options.template_dir, ""});
+    throw input_error({diagnostic::severity::error, "invalid template: " + tmpl.error_message(), where, ""});
   return tidy(out);
 }
 
