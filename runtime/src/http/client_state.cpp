@@ -80,6 +80,14 @@ struct client_state::impl {
   int epoll_fd = -1;
   boost::asio::posix::stream_descriptor epoll_watch;
   boost::asio::steady_timer timer;
+  // curl's timeout, kept so that the Asio timer is re-armed only when curl wants an EARLIER time:
+  // re-arming on every callback made the reactor reprogram its timerfd (a system call) several
+  // times per request. A timer that fires before curl_deadline just re-arms itself.
+  using clock = boost::asio::steady_timer::clock_type;
+  static constexpr clock::time_point no_deadline = clock::time_point::max();
+  clock::time_point curl_deadline = no_deadline;
+  clock::time_point armed_deadline = no_deadline;  // the pending wait's expiry; no_deadline when none
+  bool run_now_posted = false;
   std::uint64_t watch_generation = 0;
   bool watch_armed = false;
   bool closing = false;
@@ -119,16 +127,49 @@ struct client_state::impl {
     auto* i = static_cast<impl*>(userp);
     if (i->closing) return 0;
     if (timeout_ms < 0) {
+      // Cancelled rather than left to fire: a pending wait would keep io_context::run() from
+      // returning when the client is idle.
+      i->curl_deadline = no_deadline;
+      i->armed_deadline = no_deadline;
       i->timer.cancel();
       return 0;
     }
-    // Never call curl_multi_socket_action from inside a curl callback: even "now" goes through
-    // the timer, which runs it from the event loop.
-    i->timer.expires_after(std::chrono::milliseconds(timeout_ms));
-    i->timer.async_wait([keep = i->self.shared_from_this(), i](const boost::system::error_code& ec) {
-      if (!ec) i->on_timeout();
-    });
+    // Never call curl_multi_socket_action from inside a curl callback: even "now" is run from the
+    // event loop, by a posted handler rather than a timer.
+    i->curl_deadline = clock::now() + std::chrono::milliseconds(timeout_ms);
+    if (timeout_ms == 0) {
+      if (!i->run_now_posted) {
+        i->run_now_posted = true;
+        boost::asio::post(i->timer.get_executor(), [keep = i->self.shared_from_this(), i] {
+          i->run_now_posted = false;
+          i->on_deadline();
+        });
+      }
+    } else if (i->curl_deadline < i->armed_deadline) {
+      i->arm_timer(i->curl_deadline);
+    }
     return 0;
+  }
+
+  void arm_timer(clock::time_point at) {
+    armed_deadline = at;
+    timer.expires_at(at);
+    timer.async_wait([keep = self.shared_from_this(), this](const boost::system::error_code& ec) {
+      if (ec) return;  // re-armed (a newer wait is pending) or shutting down
+      armed_deadline = no_deadline;
+      on_deadline();
+    });
+  }
+
+  // Runs curl's timeouts when curl's deadline has come; re-arms when it is still ahead.
+  void on_deadline() {
+    if (closing || curl_deadline == no_deadline) return;
+    if (clock::now() < curl_deadline) {
+      if (curl_deadline < armed_deadline) arm_timer(curl_deadline);
+      return;
+    }
+    curl_deadline = no_deadline;  // curl reports its next timeout from inside socket_action
+    on_timeout();
   }
 
   static size_t on_header(char* data, size_t size, size_t count, void* userp) {
