@@ -6,6 +6,7 @@
 using nlohmann::json;
 using schemaforge::detail::make_strict;
 using schemaforge::detail::map_null_to_absent;
+using schemaforge::detail::shared_strict_form;
 
 namespace {
 
@@ -95,5 +96,21 @@ TEST_CASE("null mapped back to absent for optional fields", "[strict]") {
     json answer = json::parse(R"({"name": null})");
     map_null_to_absent(answer, person);
     CHECK(answer == json::parse(R"({"name": null})"));
+  }
+}
+
+TEST_CASE("the strict form is computed once per schema document", "[strict]") {
+  json doc = json::parse(R"({"type": "object", "properties": {"a": {"type": "integer"}}})");
+  auto first = shared_strict_form(doc);
+  SECTION("the same document gets the same shared form") {
+    CHECK(shared_strict_form(doc) == first);
+    CHECK(first->schema == make_strict(doc).schema);
+  }
+  SECTION("a changed document at the same address gets its own form") {
+    doc["properties"]["b"] = json{{"type", "string"}};
+    auto second = shared_strict_form(doc);
+    CHECK(second != first);
+    CHECK(second->schema == make_strict(doc).schema);
+    CHECK(second->schema["properties"].contains("b"));
   }
 }

@@ -46,19 +46,19 @@ json structure_body(const structure_request_spec& spec, const call_options& opti
   const json& schema = *spec.schema;
   switch (spec.mode) {
     case structure_mode::json_schema: {
-      auto strict = make_strict(schema);
+      auto strict = shared_strict_form(schema);
       body["response_format"] = json{{"type", "json_schema"},
                                      {"json_schema", json{{"name", spec.schema_name},
-                                                          {"strict", strict.strict},
-                                                          {"schema", std::move(strict.schema)}}}};
+                                                          {"strict", strict->strict},
+                                                          {"schema", strict->schema}}}};
       break;
     }
     case structure_mode::tools: {
-      auto strict = make_strict(schema);
+      auto strict = shared_strict_form(schema);
       json function{{"name", spec.schema_name},
                     {"description", "Record the structured answer. Call it exactly once with every field."},
-                    {"parameters", std::move(strict.schema)}};
-      if (strict.strict) function["strict"] = true;
+                    {"parameters", strict->schema}};
+      if (strict->strict) function["strict"] = true;
       body["tools"] = json::array({json{{"type", "function"}, {"function", std::move(function)}}});
       body["tool_choice"] = json{{"type", "function"}, {"function", json{{"name", spec.schema_name}}}};
       break;

@@ -3,6 +3,9 @@
 
 #include <algorithm>
 #include <array>
+#include <memory>
+#include <mutex>
+#include <vector>
 #include <string_view>
 
 namespace schemaforge::detail {
@@ -170,6 +173,31 @@ strict_schema make_strict(const json& original) {
     }
   }
   return result;
+}
+
+std::shared_ptr<const strict_schema> shared_strict_form(const json& original) {
+  // Requests of a batch, and the attempts of one call, all carry the same schema: adapting it
+  // anew each time cost about a tenth of a batch's CPU. Entries are keyed by the document's
+  // address and checked by content (a comparison allocates nothing), so a document freed and
+  // another built at the same address still gets its own form.
+  struct entry {
+    const json* address;
+    json original;
+    std::shared_ptr<const strict_schema> strict;
+  };
+  static std::mutex mutex;
+  static std::vector<entry> entries;  // a handful of schemas in a process; the oldest go first
+  constexpr std::size_t capacity = 16;
+  {
+    std::lock_guard lock(mutex);
+    for (const auto& e : entries)
+      if (e.address == &original && e.original == original) return e.strict;
+  }
+  auto strict = std::make_shared<const strict_schema>(make_strict(original));
+  std::lock_guard lock(mutex);
+  if (entries.size() == capacity) entries.erase(entries.begin());
+  entries.push_back({&original, original, strict});
+  return strict;
 }
 
 namespace {

@@ -3,6 +3,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <memory>
+
 namespace schemaforge::detail {
 
 // A schema rewritten for OpenAI's strict structured outputs, and whether strict mode can carry it.
@@ -18,6 +20,9 @@ struct strict_schema {
 // originally optional properties made nullable, unsupported keywords removed, oneOf → anyOf,
 // local $refs and their $defs kept. Validation always uses the ORIGINAL schema.
 strict_schema make_strict(const nlohmann::json& original);
+
+// make_strict(original), computed once per document and shared (thread-safe).
+std::shared_ptr<const strict_schema> shared_strict_form(const nlohmann::json& original);
 
 // Undoes the "optional → nullable" step on an answer: removes `null` members whose property is
 // optional in `original` and does not itself allow null, so the answer validates against the
