@@ -27,6 +27,23 @@ json body_for(structure_mode mode, const input& in = input("two apples")) {
 
 }  // namespace
 
+TEST_CASE("the body text sent equals the body document in every mode", "[request]") {
+  call_options options;
+  options.temperature = 0.5;
+  json messages = json::array({json{{"role", "user"}, {"content", "two \"apples\"\n"}}});
+  for (auto mode : {structure_mode::json_schema, structure_mode::tools, structure_mode::json, structure_mode::prompt}) {
+    CAPTURE(to_string(mode));
+    structure_request_spec spec{mode, &schema, "Order_line"};
+    json document = structure_body(spec, options, "gpt-test", messages);
+    CHECK(json::parse(structure_body_text(spec, options, "gpt-test", messages)) == document);
+    // A second request for the same schema reuses the serialized members and stays equal.
+    CHECK(json::parse(structure_body_text(spec, options, "gpt-test", messages)) == document);
+    structure_request_spec renamed{mode, &schema, "Other"};
+    CHECK(json::parse(structure_body_text(renamed, options, "gpt-test", messages)) ==
+          structure_body(renamed, options, "gpt-test", messages));
+  }
+}
+
 TEST_CASE("request body per mode", "[request]") {
   SECTION("json_schema: strict response_format with the adapted schema") {
     json body = body_for(structure_mode::json_schema);

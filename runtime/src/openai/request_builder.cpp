@@ -4,6 +4,9 @@
 #include "structure/strict_schema.hpp"
 
 #include <cctype>
+#include <memory>
+#include <mutex>
+#include <vector>
 
 namespace schemaforge::detail {
 
@@ -40,9 +43,10 @@ json chat_body(const call_options& options, const std::string& model, json messa
   return body;
 }
 
-json structure_body(const structure_request_spec& spec, const call_options& options, const std::string& model,
-                    json messages) {
-  json body = chat_body(options, model, std::move(messages));
+namespace {
+
+// The members of a structure request that depend on the schema and mode alone.
+void add_schema_members(json& body, const structure_request_spec& spec) {
   const json& schema = *spec.schema;
   switch (spec.mode) {
     case structure_mode::json_schema: {
@@ -70,7 +74,60 @@ json structure_body(const structure_request_spec& spec, const call_options& opti
     case structure_mode::automatic:
       break;
   }
+}
+
+// add_schema_members() as text without the braces ("" when there are none), serialized once per
+// schema form, mode and name. Entries hold the strict form they were made from, so its address
+// cannot be reused by another schema while the entry lives.
+std::string schema_members_text(const structure_request_spec& spec) {
+  struct entry {
+    std::shared_ptr<const strict_schema> strict;
+    structure_mode mode;
+    std::string name;
+    std::string text;
+  };
+  static std::mutex mutex;
+  static std::vector<entry> entries;
+  constexpr std::size_t capacity = 16;
+  auto strict = shared_strict_form(*spec.schema);
+  {
+    std::lock_guard lock(mutex);
+    for (const auto& e : entries)
+      if (e.strict == strict && e.mode == spec.mode && e.name == spec.schema_name) return e.text;
+  }
+  json members = json::object();
+  add_schema_members(members, spec);
+  std::string text = members.dump();
+  text = text.substr(1, text.size() - 2);
+  std::lock_guard lock(mutex);
+  if (entries.size() == capacity) entries.erase(entries.begin());
+  entries.push_back({std::move(strict), spec.mode, spec.schema_name, text});
+  return text;
+}
+
+}  // namespace
+
+json structure_body(const structure_request_spec& spec, const call_options& options, const std::string& model,
+                    json messages) {
+  json body = chat_body(options, model, std::move(messages));
+  add_schema_members(body, spec);
   return body;
+}
+
+std::string structure_body_text(const structure_request_spec& spec, const call_options& options,
+                                const std::string& model, const json& messages) {
+  json head = chat_body(options, model, json());
+  head.erase("messages");
+  std::string text = head.dump();
+  text.pop_back();  // reopen the object: {"model":"m"  ...
+  text += ",\"messages\":";
+  text += messages.dump();
+  if (std::string members = schema_members_text(spec); !members.empty()) {
+    text += ',';
+    text += members;
+  }
+  text += '}';
+  return text;
 }
 
 std::string schema_name_for(const std::string& preferred, const json& schema) {

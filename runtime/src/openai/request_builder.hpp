@@ -30,6 +30,12 @@ nlohmann::json chat_body(const call_options& options, const std::string& model, 
 nlohmann::json structure_body(const structure_request_spec& spec, const call_options& options, const std::string& model,
                               nlohmann::json messages);
 
+// The same body as text, what is sent. The schema's members are serialized once per schema and
+// spliced in: dumping and copying the schema for every request of a batch cost about a tenth of
+// its CPU. json::parse(structure_body_text(...)) == structure_body(...).
+std::string structure_body_text(const structure_request_spec& spec, const call_options& options,
+                                const std::string& model, const nlohmann::json& messages);
+
 // A name the API accepts for a json_schema or function: [A-Za-z0-9_-]{1,64}, from `preferred`,
 // else the schema's title, else "response".
 std::string schema_name_for(const std::string& preferred, const nlohmann::json& schema);

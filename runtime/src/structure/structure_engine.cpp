@@ -134,9 +134,11 @@ boost::asio::awaitable<structure_result<json>> run_structure(endpoint_io io, inp
   bool schema_specific_fallback = false;
 
   for (;;) {
-    json body = structure_body({mode, &original, name}, options, model, messages);
+    // Built before the co_await: GCC 12 mishandles braced temporaries inside a co_await expression.
+    const structure_request_spec spec{mode, &original, name};
+    std::string body = structure_body_text(spec, options, model, messages);
     auto kind = reasks > 0 ? attempt::kind::reask : attempt::kind::initial;
-    transport_result sent = co_await io.send(body.dump(), kind, attempts);
+    transport_result sent = co_await io.send(std::move(body), kind, attempts);
 
     std::optional<extracted_answer> failed_tool_call;  // groq's tool_use_failed: the model's rejected call
     if (sent.ec) {
