@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "commands.hpp"
 #include "exit_status.hpp"
+#include "infer_llm.hpp"
+#include "model_flags.hpp"
 
 #include <schemaforge/gen/diagnostic.hpp>
 #include <schemaforge/gen/infer.hpp>
@@ -29,6 +31,11 @@ struct infer_settings {
   bool jsonl = false;
   bool split_arrays = false;
   bool explain = false;
+  bool llm = false;
+  bool text = false;
+  std::string description;
+  model_flags model;
+  std::vector<CLI::Option*> model_only;  // flags that mean nothing without --llm
 };
 
 // "order-items_v2" -> "OrderItemsV2"; empty when the text has no letter.
@@ -58,24 +65,7 @@ std::string derived_title(const std::string& first_sample) {
   return "Root";
 }
 
-void run_infer(const infer_settings& settings) {
-  gen::infer_options options;
-  options.title = settings.name.empty() ? derived_title(settings.samples.front()) : settings.name;
-  gen::schema_inferrer inferrer(options);
-  gen::sample_layout layout = settings.jsonl          ? gen::sample_layout::lines
-                              : settings.split_arrays ? gen::sample_layout::array
-                                                      : gen::sample_layout::document;
-  // The text path: no DOM, keys in the order of the files, bounded memory for any input size.
-  for (const auto& path : settings.samples) gen::add_samples(inferrer, path, layout);
-  if (inferrer.sample_count() == 0) {
-    throw command_failure(exit_bad_input, "no samples found: the input files hold no JSON value (" +
-                                              settings.samples.front() + ")");
-  }
-  std::string text = inferrer.schema().dump(2) + "\n";
-
-  if (settings.explain) {
-    for (const auto& line : inferrer.explain()) std::cerr << "explain: " << line << '\n';
-  }
+void write_schema(const infer_settings& settings, const std::string& text) {
   if (settings.output.empty() || settings.output == "-") {
     std::cout << text << std::flush;
     return;
@@ -94,6 +84,47 @@ void run_infer(const infer_settings& settings) {
   }
 }
 
+void run_infer_with_model(const infer_settings& settings) {
+  infer_llm_request request;
+  request.sample_paths = settings.samples;
+  request.text = settings.text;
+  request.jsonl = settings.jsonl;
+  request.split_arrays = settings.split_arrays;
+  request.explain = settings.explain;
+  request.title = settings.name.empty() ? derived_title(settings.samples.front()) : settings.name;
+  request.description = settings.description;
+  request.model = settings.model;
+  write_schema(settings, infer_with_model(request));
+}
+
+void run_infer(const infer_settings& settings) {
+  if (settings.llm) {
+    run_infer_with_model(settings);
+    return;
+  }
+  for (const CLI::Option* flag : settings.model_only)
+    if (flag->count() > 0)
+      throw command_failure(exit_bad_input, flag->get_name() + " needs --llm (" + flag->get_name() + ")");
+  gen::infer_options options;
+  options.title = settings.name.empty() ? derived_title(settings.samples.front()) : settings.name;
+  gen::schema_inferrer inferrer(options);
+  gen::sample_layout layout = settings.jsonl          ? gen::sample_layout::lines
+                              : settings.split_arrays ? gen::sample_layout::array
+                                                      : gen::sample_layout::document;
+  // The text path: no DOM, keys in the order of the files, bounded memory for any input size.
+  for (const auto& path : settings.samples) gen::add_samples(inferrer, path, layout);
+  if (inferrer.sample_count() == 0) {
+    throw command_failure(exit_bad_input, "no samples found: the input files hold no JSON value (" +
+                                              settings.samples.front() + ")");
+  }
+  std::string text = inferrer.schema().dump(2) + "\n";
+
+  if (settings.explain) {
+    for (const auto& line : inferrer.explain()) std::cerr << "explain: " << line << '\n';
+  }
+  write_schema(settings, text);
+}
+
 }  // namespace
 
 void add_infer_command(CLI::App& app) {
@@ -105,12 +136,28 @@ void add_infer_command(CLI::App& app) {
       ->required();
   cmd->add_option("--name", settings->name, "Schema title (default: derived from the first sample's file name)");
   auto* jsonl = cmd->add_flag("--jsonl", settings->jsonl, "Each file holds one JSON sample per line (streamed)");
-  cmd->add_flag("--split-arrays", settings->split_arrays,
+  auto* split_arrays = cmd->add_flag("--split-arrays", settings->split_arrays,
                 "A file whose top-level value is an array holds one sample per element (streamed)")
       ->excludes(jsonl);
   cmd->add_option("-o,--output", settings->output, "Write the schema to this file instead of standard output");
   cmd->add_flag("--explain", settings->explain,
-                "Report on standard error the evidence behind every decision (one 'explain:' line each)");
+                "Report on standard error the evidence behind every decision (one 'explain:' line each); "
+                "with --llm, every problem of every answer");
+  cmd->add_flag("--llm", settings->llm,
+                "Ask the configured model for the schema; it is checked (meta-schema, code generator, samples) "
+                "and the model is asked again with the errors");
+  auto* text = cmd->add_flag("--text", settings->text,
+                             "With --llm: each file is one free-text sample; the model also extracts one instance "
+                             "from each, and those are checked");
+  text->excludes(jsonl);
+  text->excludes(split_arrays);
+  auto* description = cmd->add_option("--description", settings->description,
+                                      "With --llm: what the samples are, in words, for the model");
+  add_model_flags(*cmd, settings->model, "With --llm: seconds for the whole inference, all requests and waits");
+  settings->model_only = {text, description};
+  for (const char* flag : {"--model", "--base-url", "--api-key", "--mode", "--max-retries", "--max-reasks",
+                           "--timeout", "--deadline"})
+    settings->model_only.push_back(cmd->get_option(flag));
   cmd->callback([settings] { run_infer(*settings); });
 }
 

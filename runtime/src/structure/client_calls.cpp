@@ -6,6 +6,7 @@
 
 #include "http/async_send.hpp"
 #include "http/http_error.hpp"
+#include "structure/client_binding.hpp"
 #include "structure/structure_engine.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -39,7 +40,8 @@ asio::awaitable<transport_result> send_once(client keep, retry_settings settings
   co_return out;
 }
 
-// The engine's view of a client for one call; the deadline starts now.
+}  // namespace
+
 endpoint_io endpoint_of(const client& c, const call_options& options) {
   const client_options& settings = c.options();
   retry_settings retry = retry_settings_from(settings);
@@ -63,51 +65,6 @@ endpoint_io endpoint_of(const client& c, const call_options& options) {
   };
   return io;
 }
-
-// Any cancellation type requested through the caller's slot ends the call.
-template <typename T>
-asio::awaitable<T> cancellable(asio::awaitable<T> work) {
-  co_await asio::this_coro::reset_cancellation_state(asio::enable_total_cancellation());
-  co_return co_await std::move(work);
-}
-
-template <typename Result, typename Start>
-Result run_blocking_impl(const client& c, Start start) {
-  auto ex = c.get_executor();
-  std::optional<Result> value;
-  std::exception_ptr failure;
-  if (const auto* io_ex = ex.target<asio::io_context::executor_type>()) {
-    if (io_ex->running_in_this_thread())
-      throw error(errc::invalid_argument,
-                  "a blocking call was made from a handler of the client's own io_context; use the async form there");
-    auto& context = io_ex->context();
-    bool done = false;
-    start([&](std::exception_ptr e, Result r) {
-      failure = e;
-      if (!e) value = std::move(r);
-      done = true;
-    });
-    if (context.stopped()) context.restart();
-    while (!done) {
-      if (context.run_one() == 0) break;  // no work left: the operation cannot complete
-    }
-    if (!done)
-      throw error(errc::invalid_argument, "the client's io_context ran out of work before the call completed");
-  } else {
-    // Another executor (a thread pool, a strand run elsewhere): wait for its threads to finish the call.
-    std::promise<Result> promise;
-    auto future = promise.get_future();
-    start([&promise](std::exception_ptr e, Result r) {
-      if (e) promise.set_exception(e);
-      else promise.set_value(std::move(r));
-    });
-    return future.get();
-  }
-  if (failure) std::rethrow_exception(failure);
-  return std::move(*value);
-}
-
-}  // namespace
 
 void start_structure(const client& c, input in, schema target, structure_options options, structure_handler handler) {
   endpoint_io io = endpoint_of(c, options);
