@@ -24,17 +24,6 @@ std::chrono::milliseconds seconds_flag(double seconds, const char* flag) {
 
 }  // namespace
 
-void add_model_flags(CLI::App& command, model_flags& flags, const char* deadline_help) {
-  command.add_option("--model", flags.model, "Model name (default: SCHEMAFORGE_MODEL)");
-  command.add_option("--base-url", flags.base_url, "Endpoint base URL (default: OPENAI_BASE_URL, else https://api.openai.com/v1)");
-  command.add_option("--api-key", flags.api_key, "API key (default: OPENAI_API_KEY)");
-  command.add_option("--mode", flags.mode, "auto | json_schema | tools | json | prompt (default auto)");
-  command.add_option("--max-retries", flags.max_retries, "Transport retries per request (default 2)");
-  command.add_option("--max-reasks", flags.max_reasks, "Follow-up requests carrying validation errors (default 2)");
-  command.add_option("--timeout", flags.timeout_seconds, "Seconds for one request attempt (default 600)");
-  command.add_option("--deadline", flags.deadline_seconds, deadline_help);
-}
-
 structure_options call_options_from(const model_flags& flags) {
   structure_options options;
   if (!from_string(flags.mode, options.mode))
