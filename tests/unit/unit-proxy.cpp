@@ -115,6 +115,35 @@ TEST_CASE("proxy: the environment variables, as libcurl reads them") {
   }
 }
 
+TEST_CASE("proxy: HTTPS_PROXY (upper case) carries https:// endpoints, http_proxy does not") {
+  ts::scoped_environment env;
+  env.without_proxies();
+  ts::certificate_directory pki;
+  fake_server::tls_settings tls;
+  tls.cert_file = pki.certificates.cert_file;
+  tls.key_file = pki.certificates.key_file;
+  fake_server server(json::array(), tls);
+  forward_proxy proxy;
+  sf::client_options options = ts::options_for(server);
+  options.ca_file = pki.certificates.ca_file;
+
+  SECTION("HTTPS_PROXY") {
+    env.set("HTTPS_PROXY", proxy.url());
+    const auto r = ts::run_send(server, ts::fast_retries(0), ts::chat_request(), options);
+    REQUIRE_FALSE(r.ec);
+    const auto passages = proxy.passages();
+    REQUIRE(passages.size() == 1);
+    CHECK(passages[0].method == "CONNECT");
+  }
+  SECTION("http_proxy alone") {
+    env.set("http_proxy", proxy.url());
+    const auto r = ts::run_send(server, ts::fast_retries(0), ts::chat_request(), options);
+    REQUIRE_FALSE(r.ec);
+    CHECK(proxy.passages().empty());
+  }
+  CHECK(server.request_count() == 1);
+}
+
 TEST_CASE("proxy: the no_proxy option sends matching hosts directly") {
   ts::scoped_environment env;
   env.without_proxies();
