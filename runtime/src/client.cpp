@@ -33,6 +33,8 @@ client_options client_options::from_environment() {
   read_env("SCHEMAFORGE_MODEL", options.model);
   read_env("OPENAI_ORG_ID", options.organization);
   read_env("OPENAI_PROJECT_ID", options.project);
+  // The variable OpenSSL, httpx (openai-python) and Node honour; libcurl itself does not read it.
+  read_env("SSL_CERT_FILE", options.ca_file);
   return options;
 }
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "fake_server.hpp"
+#include "http2_session.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -7,9 +8,13 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <openssl/ssl.h>
+#include <zlib.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -140,11 +145,45 @@ std::vector<std::pair<std::string, int>> stream_events(const json& entry, const 
   return events;
 }
 
+// The body as a gzip member (what a server sends with Content-Encoding: gzip).
+std::string gzip(std::string_view data) {
+  z_stream z{};
+  if (deflateInit2(&z, Z_BEST_SPEED, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+    throw std::runtime_error("fake server: deflateInit2 failed");
+  std::string out(deflateBound(&z, static_cast<uLong>(data.size())) + 32, '\0');
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  z.avail_in = static_cast<uInt>(data.size());
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = static_cast<uInt>(out.size());
+  const int result = deflate(&z, Z_FINISH);
+  out.resize(z.total_out);
+  deflateEnd(&z);
+  if (result != Z_STREAM_END) throw std::runtime_error("fake server: deflate failed");
+  return out;
+}
+
+// ALPN on the server side: the client's first protocol that the server also speaks, in the
+// server's order of preference.
+int select_alpn(SSL*, const unsigned char** out, unsigned char* out_length, const unsigned char* in,
+                unsigned int in_length, void* arg) {
+  const bool offer_http2 = arg != nullptr;
+  static const unsigned char with_h2[] = "\x02h2\x08http/1.1";
+  static const unsigned char without_h2[] = "\x08http/1.1";
+  const unsigned char* ours = offer_http2 ? with_h2 : without_h2;
+  const unsigned int ours_length = offer_http2 ? sizeof with_h2 - 1 : sizeof without_h2 - 1;
+  unsigned char* selected = nullptr;
+  if (SSL_select_next_proto(&selected, out_length, ours, ours_length, in, in_length) != OPENSSL_NPN_NEGOTIATED)
+    return SSL_TLSEXT_ERR_NOACK;
+  *out = selected;
+  return SSL_TLSEXT_ERR_OK;
+}
+
 }  // namespace
 
 struct fake_server::impl {
   asio::io_context io{1};
   tcp::acceptor acceptor{io};
+  std::optional<asio::ssl::context> tls;
   std::thread thread;
   unsigned short port = 0;
   const std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
@@ -183,18 +222,54 @@ struct fake_server::impl {
     r.target = std::string(req.target());
     for (const auto& field : req) r.headers.emplace_back(lower(field.name_string()), std::string(field.value()));
     r.body = req.body();
-    r.arrived = std::chrono::steady_clock::now();
     r.connection = connection;
+    return record(std::move(r));
+  }
+
+  std::size_t record(recorded_request r) {
+    r.arrived = std::chrono::steady_clock::now();
+    const std::size_t connection = r.connection;
     std::lock_guard lock(mutex);
     if (record_file) {
       json line = {{"method", r.method}, {"path", r.target}, {"headers", json::object()},
-                   {"body", r.body}, {"connection", connection},
+                   {"body", r.body}, {"connection", connection}, {"http_version", r.http_version},
                    {"ms", std::chrono::duration<double, std::milli>(r.arrived - started).count()}};
       for (const auto& [name, value] : r.headers) line["headers"][name] = value;
       *record_file << line.dump() << '\n' << std::flush;
     }
     requests.push_back(std::move(r));
     return ++answered;
+  }
+
+  // The status, headers and body an ordinary (not streamed) answer to request number n has.
+  static void plan_answer(const json& entry, const json& request, std::size_t n, int& status,
+                          std::vector<std::pair<std::string, std::string>>& headers, std::string& body) {
+    status = entry.value("status", 200);
+    headers.emplace_back("content-type", "application/json");
+    headers.emplace_back("x-request-id", "req_fake_" + std::to_string(n));
+    if (entry.contains("headers"))
+      for (const auto& [name, value] : entry["headers"].items())
+        headers.emplace_back(name, value.is_string() ? value.get<std::string>() : value.dump());
+    if (entry.contains("body")) body = entry["body"].get<std::string>();
+    else if (entry.contains("json")) body = entry["json"].dump();
+    else if (entry.contains("error")) body = json{{"error", entry["error"]}}.dump();
+    else body = chat_completion(entry, request, n).dump();
+    if (entry.value("gzip", false)) {
+      body = gzip(body);
+      headers.emplace_back("content-encoding", "gzip");
+    }
+  }
+
+  // One HTTP/2 request: recorded, then answered from the script.
+  http2_answer answer_http2(recorded_request r) {
+    r.http_version = 20;
+    const json request = json::parse(r.body, nullptr, false);
+    const std::size_t n = record(std::move(r));
+    const json entry = next_entry();
+    http2_answer answer;
+    plan_answer(entry, request, n, answer.status, answer.headers, answer.body);
+    answer.hold_until = entry.value("hold_until", std::size_t{0});
+    return answer;
   }
 
   asio::awaitable<void> pause(int delay_ms) {
@@ -204,39 +279,67 @@ struct fake_server::impl {
     co_await timer.async_wait(asio::use_awaitable);
   }
 
-  asio::awaitable<void> write_stream(beast::tcp_stream& stream, const json& entry, const json& request,
-                                     std::size_t n) {
+  template <class Stream>
+  static void close_now(Stream& stream) {
+    beast::error_code ignored;
+    auto& socket = beast::get_lowest_layer(stream).socket();
+    socket.shutdown(tcp::socket::shutdown_both, ignored);
+    socket.close(ignored);
+  }
+
+  template <class Stream>
+  asio::awaitable<void> write_stream(Stream& stream, const json& entry, const json& request, std::size_t n) {
     std::string head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n"
                        "Transfer-Encoding: chunked\r\nx-request-id: req_fake_" + std::to_string(n) + "\r\n";
     if (entry.contains("headers"))
       for (const auto& [name, value] : entry["headers"].items())
-        head += name + ": " + (value.is_string() ? value.get<std::string>() : value.dump()) + "\r\n";
+        head += name + ": " + (value.is_string() ? value.template get<std::string>() : value.dump()) + "\r\n";
     head += "\r\n";
-    co_await asio::async_write(stream.socket(), asio::buffer(head), asio::use_awaitable);
+    co_await asio::async_write(stream, asio::buffer(head), asio::use_awaitable);
     auto send_chunk = [&](const std::string& payload) -> asio::awaitable<void> {
       char size[32];
       const int len = std::snprintf(size, sizeof size, "%zx\r\n", payload.size());
       std::string framed(size, static_cast<std::size_t>(len));
       framed += payload;
       framed += "\r\n";
-      co_await asio::async_write(stream.socket(), asio::buffer(framed), asio::use_awaitable);
+      co_await asio::async_write(stream, asio::buffer(framed), asio::use_awaitable);
     };
     for (const auto& [data, delay] : stream_events(entry, request, n)) {
       co_await pause(delay);
       co_await send_chunk("data: " + data + "\n\n");
     }
     if (entry.value("truncate", false)) {
-      beast::error_code ignored;
-      stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
-      stream.socket().close(ignored);
+      close_now(stream);
       co_return;
     }
     if (entry.value("done", true)) co_await send_chunk("data: [DONE]\n\n");
-    co_await asio::async_write(stream.socket(), asio::buffer(std::string_view("0\r\n\r\n")), asio::use_awaitable);
+    co_await asio::async_write(stream, asio::buffer(std::string_view("0\r\n\r\n")), asio::use_awaitable);
   }
 
   asio::awaitable<void> session(tcp::socket socket, std::size_t connection) {
-    beast::tcp_stream stream(std::move(socket));
+    if (!tls) {
+      beast::tcp_stream stream(std::move(socket));
+      co_await serve_http1(stream, connection);
+      co_return;
+    }
+    beast::ssl_stream<beast::tcp_stream> stream(std::move(socket), *tls);
+    try {
+      co_await stream.async_handshake(asio::ssl::stream_base::server, asio::use_awaitable);
+    } catch (const std::exception&) {
+      co_return;  // e.g. the client rejected our certificate
+    }
+    const unsigned char* protocol = nullptr;
+    unsigned int protocol_length = 0;
+    SSL_get0_alpn_selected(stream.native_handle(), &protocol, &protocol_length);
+    if (protocol_length == 2 && protocol[0] == 'h' && protocol[1] == '2') {
+      co_await serve_http2(stream, connection, [this](recorded_request r) { return answer_http2(std::move(r)); });
+      co_return;
+    }
+    co_await serve_http1(stream, connection);
+  }
+
+  template <class Stream>
+  asio::awaitable<void> serve_http1(Stream& stream, std::size_t connection) {
     beast::flat_buffer buffer;
     try {
       for (;;) {
@@ -248,9 +351,7 @@ struct fake_server::impl {
         const json entry = next_entry();
         co_await pause(entry.value("delay_ms", 0));
         if (entry.value("drop", false)) {
-          beast::error_code ignored;
-          stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
-          stream.socket().close(ignored);
+          close_now(stream);
           co_return;
         }
         const json request = json::parse(req.body(), nullptr, false);
@@ -264,16 +365,13 @@ struct fake_server::impl {
           continue;
         }
 
-        http::response<http::string_body> res{static_cast<http::status>(status), req.version()};
-        res.set(http::field::content_type, "application/json");
-        res.set("x-request-id", "req_fake_" + std::to_string(n));
-        if (entry.contains("headers"))
-          for (const auto& [name, value] : entry["headers"].items())
-            res.set(name, value.is_string() ? value.get<std::string>() : value.dump());
-        if (entry.contains("body")) res.body() = entry["body"].get<std::string>();
-        else if (entry.contains("json")) res.body() = entry["json"].dump();
-        else if (entry.contains("error")) res.body() = json{{"error", entry["error"]}}.dump();
-        else res.body() = chat_completion(entry, request, n).dump();
+        int planned_status = 200;
+        std::vector<std::pair<std::string, std::string>> headers;
+        std::string body;
+        plan_answer(entry, request, n, planned_status, headers, body);
+        http::response<http::string_body> res{static_cast<http::status>(planned_status), req.version()};
+        for (const auto& [name, value] : headers) res.set(name, value);
+        res.body() = std::move(body);
         res.keep_alive(req.keep_alive());
         res.prepare_payload();
 
@@ -282,10 +380,8 @@ struct fake_server::impl {
           serializer.split(true);
           co_await http::async_write_header(stream, serializer, asio::use_awaitable);
           const std::string half = res.body().substr(0, res.body().size() / 2);
-          co_await asio::async_write(stream.socket(), asio::buffer(half), asio::use_awaitable);
-          beast::error_code ignored;
-          stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
-          stream.socket().close(ignored);
+          co_await asio::async_write(stream, asio::buffer(half), asio::use_awaitable);
+          close_now(stream);
           co_return;
         }
         co_await http::async_write(stream, res, asio::use_awaitable);
@@ -295,7 +391,7 @@ struct fake_server::impl {
       // The peer went away (or sent garbage): end this connection quietly, as a server would.
     }
     beast::error_code ignored;
-    stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    beast::get_lowest_layer(stream).socket().shutdown(tcp::socket::shutdown_send, ignored);
   }
 
   asio::awaitable<void> accept_loop() {
@@ -310,6 +406,21 @@ struct fake_server::impl {
     }
   }
 };
+
+fake_server::fake_server(json script, tls_settings tls, unsigned short port) : fake_server(json(), port) {
+  // The server thread already runs, but no client knows the port yet: set up TLS under the lock.
+  asio::ssl::context context(asio::ssl::context::tls_server);
+  context.set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                      asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1);
+  context.use_certificate_chain_file(tls.cert_file);
+  context.use_private_key_file(tls.key_file, asio::ssl::context::pem);
+  SSL_CTX_set_alpn_select_cb(context.native_handle(), &select_alpn,
+                             tls.offer_http2 ? static_cast<void*>(this) : nullptr);
+  std::lock_guard lock(impl_->mutex);
+  impl_->tls.emplace(std::move(context));
+  if (script.is_array())
+    for (auto& entry : script) impl_->script.push_back(std::move(entry));
+}
 
 fake_server::fake_server(json script, unsigned short port) : impl_(std::make_unique<impl>()) {
   if (script.is_array())
@@ -331,7 +442,9 @@ fake_server::~fake_server() {
 
 unsigned short fake_server::port() const noexcept { return impl_->port; }
 
-std::string fake_server::base_url() const { return "http://127.0.0.1:" + std::to_string(impl_->port) + "/v1"; }
+std::string fake_server::base_url() const {
+  return (impl_->tls ? "https://127.0.0.1:" : "http://127.0.0.1:") + std::to_string(impl_->port) + "/v1";
+}
 
 void fake_server::push(json entry) {
   std::lock_guard lock(impl_->mutex);

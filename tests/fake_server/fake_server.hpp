@@ -21,6 +21,7 @@ struct recorded_request {
   std::string body;
   std::chrono::steady_clock::time_point arrived;             // when its last byte was read
   std::size_t connection = 0;                                // 1-based number of its connection
+  int http_version = 11;                                     // 11 for HTTP/1.1, 20 for HTTP/2
 
   std::string_view header(std::string_view lower_name) const noexcept;
   nlohmann::json json() const;  // the body parsed; a discarded value when it is not JSON
@@ -35,6 +36,8 @@ struct recorded_request {
 //   "delay_ms": 200                                       wait before answering
 //   "drop": true                                          close the connection without answering
 //   "truncate_body": true                                 send half the body, then close
+//   "gzip": true                                          send the body gzip-compressed
+//                                                         (Content-Encoding: gzip)
 //   "body": "raw text"  |  "json": {...}                  the body verbatim / as JSON
 //   "error": {"message": "...", "type": "...", "code": "..."}   an OpenAI error body
 //   otherwise a chat completion built from:
@@ -46,15 +49,28 @@ struct recorded_request {
 //   "stream_content": ["Hel", "lo"]        chat.completion.chunk deltas built from these pieces
 //   "done": false                          end cleanly without "data: [DONE]"
 //   "truncate": true                       close the connection before the end of the stream
+//
+// With TLS settings the server speaks HTTPS only. When it offers HTTP/2 (ALPN "h2") and the client
+// takes it, the connection is served by an HTTP/2 session with the same script; there, "drop",
+// "truncate_body", "delay_ms" and streaming are not available, and one more key is:
+//   "hold_until": 8      answer nothing on this connection until it has carried 8 requests
+//                        (then all at once): proves that they were in flight together.
 class fake_server {
  public:
+  struct tls_settings {
+    std::string cert_file;    // PEM server certificate (chain)
+    std::string key_file;     // PEM private key
+    bool offer_http2 = false; // ALPN offers "h2" before "http/1.1"
+  };
+
   explicit fake_server(nlohmann::json script = nlohmann::json::array(), unsigned short port = 0);
+  fake_server(nlohmann::json script, tls_settings tls, unsigned short port = 0);
   ~fake_server();
   fake_server(const fake_server&) = delete;
   fake_server& operator=(const fake_server&) = delete;
 
   unsigned short port() const noexcept;
-  std::string base_url() const;  // "http://127.0.0.1:<port>/v1"
+  std::string base_url() const;  // "http://127.0.0.1:<port>/v1" ("https://..." with TLS)
 
   void push(nlohmann::json entry);         // appends to the script
   void set_default(nlohmann::json entry);  // the entry used once the script is consumed

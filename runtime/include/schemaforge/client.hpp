@@ -23,11 +23,20 @@ struct client_options {
   std::chrono::milliseconds request_timeout{600'000};            // one attempt
   std::optional<std::chrono::milliseconds> total_timeout;        // one call: all attempts and waits
   int max_retries = 2;                                           // at most max_retries + 1 requests
-  std::string ca_file;    // PEM bundle to verify TLS peers with; empty: the system's
-  std::string proxy;      // e.g. "http://proxy:3128"; empty: libcurl's defaults (*_proxy variables)
+  // PEM file of CA certificates that TLS peers are verified with, instead of the system's bundle.
+  // Verification is always on; a certificate that fails it ends the call with errc::connection
+  // at once (no retries).
+  std::string ca_file;
+  // e.g. "http://proxy:3128" (https:// and socks5:// proxies work too). Empty: libcurl's
+  // environment variables http_proxy (lower case only), HTTPS_PROXY / https_proxy, ALL_PROXY.
+  // NO_PROXY / no_proxy is honoured in both cases, and so is no_proxy below.
+  std::string proxy;
+  // Hosts reached directly, without the proxy: "localhost,127.0.0.1,.internal.example" ("*": all).
+  // Empty: NO_PROXY / no_proxy from the environment.
+  std::string no_proxy;
 
-  // Reads OPENAI_BASE_URL, OPENAI_API_KEY, SCHEMAFORGE_MODEL, OPENAI_ORG_ID and OPENAI_PROJECT_ID;
-  // unset or empty variables leave the defaults.
+  // Reads OPENAI_BASE_URL, OPENAI_API_KEY, SCHEMAFORGE_MODEL, OPENAI_ORG_ID, OPENAI_PROJECT_ID and
+  // SSL_CERT_FILE (into ca_file); unset or empty variables leave the defaults.
   static client_options from_environment();
 };
 

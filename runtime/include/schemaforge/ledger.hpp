@@ -32,6 +32,7 @@ struct attempt {
   std::chrono::milliseconds waited_before{0};   // backoff or Retry-After wait before this attempt
   schemaforge::usage usage;
   std::string request_id;
+  int http_version = 0;                         // 11 for HTTP/1.1, 20 for HTTP/2; 0 when no answer
   std::vector<std::string> repairs;             // local repairs applied to the answer ("code_fence", ...)
   std::error_code error;                        // empty when the attempt produced the final value
   std::string message;                          // one line describing the error, empty on success

@@ -50,6 +50,7 @@ class send_op {
     attempt record;
     record.reason = d.retry_index == 0 ? d.settings.first_attempt_kind : attempt::kind::retry;
     record.http_status = response.status;
+    record.http_version = response.http_version;
     record.latency = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
                                                                            d.attempt_started);
     record.waited_before = d.waited_before;

@@ -49,6 +49,31 @@ std::string_view trim(std::string_view s) noexcept {
   return s;
 }
 
+// Failures of certificate verification or of the local TLS trust setup: retrying cannot help.
+bool is_tls_verification_failure(CURLcode code) noexcept {
+  switch (code) {
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_CRL_BADFILE:
+    case CURLE_SSL_ISSUER_ERROR:
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+    case CURLE_SSL_INVALIDCERTSTATUS:
+      return true;
+    default:
+      return false;
+  }
+}
+
+int http_version_of(long curl_version) noexcept {
+  switch (curl_version) {
+    case CURL_HTTP_VERSION_1_0: return 10;
+    case CURL_HTTP_VERSION_1_1: return 11;
+    case CURL_HTTP_VERSION_2_0: return 20;
+    case CURL_HTTP_VERSION_3: return 30;
+    default: return 0;
+  }
+}
+
 std::error_code map_curl_result(CURLcode code) noexcept {
   switch (code) {
     case CURLE_OK: return {};
@@ -271,7 +296,11 @@ struct client_state::impl {
       curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, reinterpret_cast<char**>(&t));
       const CURLcode result = msg->data.result;
       std::error_code ec = map_curl_result(result);
+      long version = 0;
+      if (t->response.status != 0 && curl_easy_getinfo(msg->easy_handle, CURLINFO_HTTP_VERSION, &version) == CURLE_OK)
+        t->response.http_version = http_version_of(version);
       if (ec) {
+        t->response.tls_verification_failed = is_tls_verification_failure(result);
         t->response.transport_error = t->error_buffer[0] ? t->error_buffer : curl_easy_strerror(result);
         if (!t->response.transport_error.empty() && t->response.transport_error.back() == '\n')
           t->response.transport_error.pop_back();
@@ -368,6 +397,7 @@ transfer& client_state::impl::acquire() {
   if (is_https(o.base_url)) check(curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L), "PIPEWAIT");
   if (!o.ca_file.empty()) check(curl_easy_setopt(e, CURLOPT_CAINFO, o.ca_file.c_str()), "CAINFO");
   if (!o.proxy.empty()) check(curl_easy_setopt(e, CURLOPT_PROXY, o.proxy.c_str()), "PROXY");
+  if (!o.no_proxy.empty()) check(curl_easy_setopt(e, CURLOPT_NOPROXY, o.no_proxy.c_str()), "NOPROXY");
   return t;
 }
 

@@ -84,6 +84,10 @@ error make_transport_error(std::error_code ec, const http_response& last, const 
     text = fmt::format("rate limited by the endpoint{} ({}); lower the request rate or raise --max-retries", after, what);
   } else if (ec == errc::timeout) {
     text = fmt::format("no answer in time{} ({}); raise --timeout (one attempt) or --deadline (the whole call)", after, what);
+  } else if (ec == errc::connection && last.tls_verification_failed) {
+    text = fmt::format("could not verify the TLS certificate of {} ({}); set the client's ca_file (or SSL_CERT_FILE) "
+                       "to the CA that signed it, and check the host name in --base-url / OPENAI_BASE_URL",
+                       options.base_url, what);
   } else if (ec == errc::connection) {
     text = fmt::format("could not reach {}{} ({}); check --base-url / OPENAI_BASE_URL and that the server is up",
                        options.base_url, after, what);

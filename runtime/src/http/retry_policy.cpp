@@ -55,7 +55,10 @@ bool is_insufficient_quota(const http_response& response) {
 
 attempt_outcome classify_attempt(std::error_code transport_error, const http_response& response) {
   if (transport_error) {
-    const bool retryable = transport_error == errc::connection || transport_error == errc::timeout;
+    // Unlike openai-python, a certificate that failed verification is not retried: the next
+    // handshake would meet the same certificate.
+    const bool retryable = (transport_error == errc::connection && !response.tls_verification_failed) ||
+                           transport_error == errc::timeout;
     return {transport_error, retryable};
   }
   const int status = response.status;

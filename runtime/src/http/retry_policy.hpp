@@ -11,7 +11,8 @@ namespace schemaforge::detail {
 
 // What one attempt's outcome means for the call. Mirrors openai-python's _should_retry:
 // x-should-retry (true/false) first, then 408, 409, 429 and 5xx; connection errors and
-// per-attempt timeouts are retried; insufficient_quota never is, whatever the headers say.
+// per-attempt timeouts are retried (but not a TLS certificate that failed verification);
+// insufficient_quota never is, whatever the headers say.
 struct attempt_outcome {
   std::error_code error;   // empty for a 2xx answer
   bool retryable = false;

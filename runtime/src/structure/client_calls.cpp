@@ -37,6 +37,7 @@ asio::awaitable<transport_result> send_once(client keep, retry_settings settings
   out.status = response.status;
   out.request_id = std::string(response.header("x-request-id"));
   out.body = std::move(response.body);
+  out.tls_verification_failed = response.tls_verification_failed;
   co_return out;
 }
 
@@ -61,6 +62,7 @@ endpoint_io endpoint_of(const client& c, const call_options& options) {
     last.status = r.status;
     last.body = r.body;
     if (!r.request_id.empty()) last.headers.emplace_back("x-request-id", r.request_id);
+    last.tls_verification_failed = r.tls_verification_failed;
     return make_transport_error(r.ec, last, attempts, settings);
   };
   return io;

@@ -23,6 +23,7 @@ struct transport_result {
   int status = 0;          // 0 when no HTTP answer arrived
   std::string body;
   std::string request_id;
+  bool tls_verification_failed = false;  // the server's certificate was refused (error wording)
 };
 
 // How the engine reaches the endpoint; the client binds it to the HTTP layer, tests to a script.
