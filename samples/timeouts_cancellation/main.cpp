@@ -68,7 +68,8 @@ void print_error(const schemaforge::error& e) {
 }
 
 // Runs one call and reports its value or its error; errors are the point here, so none escapes.
-asio::awaitable<void> attempt(const char* title, const schemaforge::client& client, const std::string& text,
+// Parameters by value: a coroutine may outlive its caller's references (a client copy is cheap).
+asio::awaitable<void> attempt(const char* title, schemaforge::client client, std::string text,
                               schemaforge::structure_options options) {
   std::cout << title << '\n';
   try {
@@ -139,7 +140,7 @@ int main(int argc, char** argv) {
     asio::io_context io;
     schemaforge::client client(io.get_executor());  // OPENAI_BASE_URL, OPENAI_API_KEY, SCHEMAFORGE_MODEL
     std::exception_ptr failure;
-    asio::co_spawn(io, run(client, text), [&failure](std::exception_ptr e) { failure = e; });
+    asio::co_spawn(io, [&] { return run(client, text); }, [&failure](std::exception_ptr e) { failure = e; });
     io.run();
     if (failure) std::rethrow_exception(failure);
   } catch (const std::exception& e) {  // e.g. no endpoint configured
