@@ -13,8 +13,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 build=${1:-$root/build}
 seconds=${2:-10}
-service=$build/samples/extract_service/extract_service
-fake_server=$build/tests/fake_server/schemaforge_fake_server
+service=$build/bin/extract_service
+fake_server=$build/bin/schemaforge_fake_server
 for f in "$service" "$fake_server"; do [ -x "$f" ] || { echo "missing $f: build first" >&2; exit 2; }; done
 work=$(mktemp -d)
 pids=()

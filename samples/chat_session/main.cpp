@@ -35,11 +35,13 @@ asio::awaitable<void> run_session(schemaforge::client& client, std::vector<std::
   std::vector<schemaforge::message> history{
       schemaforge::system_message("You are a concise travel agent. Answer in at most two sentences.")};
 
+  // Named, not a `{}` inside the co_await: GCC 12 mishandles temporaries in co_await expressions.
+  const schemaforge::chat_options options;
   for (std::size_t i = 0; i < turns.size(); ++i) {
     history.push_back(schemaforge::user_message(turns[i]));
     std::cout << "turn " << i + 1 << " (" << history.size() << " messages sent)\n  user:      " << turns[i] << '\n';
     // async_chat takes the messages by value: the history stays ours to extend.
-    auto reply = co_await schemaforge::async_chat(client, history, {}, asio::use_awaitable);
+    auto reply = co_await schemaforge::async_chat(client, history, options, asio::use_awaitable);
     std::cout << "  assistant: " << reply.content << '\n';
     // Without this line the next turn would not know what was agreed.
     history.push_back(schemaforge::assistant_message(reply.content));

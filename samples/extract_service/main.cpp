@@ -189,9 +189,10 @@ class service {
     try {
       schemaforge::structure_options options;
       options.deadline = settings_.deadline;  // a hung provider must not hang our client
-      auto result = co_await schemaforge::async_structure<directory::Contact>(
-          client_, schemaforge::input(std::move(text), "Extract the contact details of the person in this text."),
-          options, asio::use_awaitable);
+      // Built before the co_await: GCC 12 mishandles temporaries inside co_await expressions.
+      schemaforge::input in(std::move(text), "Extract the contact details of the person in this text.");
+      auto result = co_await schemaforge::async_structure<directory::Contact>(client_, std::move(in), options,
+                                                                              asio::use_awaitable);
       res = json_response(http::status::ok, nlohmann::json(result.value));
       res.set("x-schemaforge-attempts", std::to_string(result.ledger.size()));
       ++ok_;
