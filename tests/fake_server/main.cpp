@@ -5,6 +5,8 @@
 // have passed, so that a forgotten server never outlives a test run.
 #include "fake_server.hpp"
 
+#include <cerrno>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -60,8 +62,16 @@ int main(int argc, char** argv) {
   std::printf("listening %u\n", static_cast<unsigned>(server.port()));
   std::fflush(stdout);
 
-  timespec limit{static_cast<std::time_t>(max_seconds), 0};
-  siginfo_t info;
-  sigtimedwait(&signals, &info, &limit);
+  // sigtimedwait also returns (EINTR) when the process is stopped and continued (SIGSTOP/SIGCONT,
+  // as a loaded machine's job control does); only a signal or the time limit may end the server.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(max_seconds);
+  for (;;) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) break;
+    timespec limit{static_cast<std::time_t>(left.count() / 1000), static_cast<long>(left.count() % 1000) * 1'000'000};
+    siginfo_t info;
+    if (sigtimedwait(&signals, &info, &limit) == -1 && errno == EINTR) continue;
+    break;
+  }
   return 0;
 }
