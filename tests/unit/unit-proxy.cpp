@@ -46,7 +46,7 @@ TEST_CASE("proxy: plain HTTP goes through the proxy option as absolute-form requ
   CHECK(requests[0].json()["messages"][0]["content"] == "via proxy");
 }
 
-TEST_CASE("proxy: HTTPS goes through a CONNECT tunnel; the proxy sees no request inside it") {
+TEST_CASE("proxy: HTTPS goes through a CONNECT tunnel, and the proxy sees no request inside it") {
   ts::scoped_environment env;
   env.without_proxies();
   ts::certificate_directory pki;
