@@ -365,13 +365,25 @@ class view_model_builder {
     }
     // A root that is a union or an enum has no struct to carry json_schema(): a free function does.
     if (nt.is_root && nt.k != nkind::structure && nt.k != nkind::alias) v["alias_schema"] = {{"body", schema_body("  ")}};
+    // The union a root is (directly or through `using Root = Union;`) gets ADL from_json/to_json
+    // like every struct and enum: nlohmann finds them through the namespaces of its alternatives.
+    v["root_adl"] = nt.k == nkind::variant && is_root_union(nt);
     // The guard names the type and a hash of everything that shapes its code (not comments): two
     // headers in one namespace that define the same type identically define it once; defining it
-    // differently still fails to compile, as it must.
+    // differently still fails to compile, as it must. Whether this header's root is the union does
+    // not change the union's code (its ADL functions have their own guard).
     json shape = v;
     strip_docs(shape);
+    shape.erase("root_adl");
     v["guard"] = "SCHEMAFORGE_GENERATED_" + mangle(options_.cpp_namespace) + "_" + nt.name + "_" + fnv1a_hex(shape.dump());
     return v;
+  }
+
+  bool is_root_union(const ir::named_type& nt) const {
+    if (nt.is_root) return true;
+    const ir::named_type* t = &m_.types[m_.root];
+    while (t->k == nkind::alias && t->target.k == kind::named && !t->target.nullable && t != &nt) t = &m_.types[t->target.ref];
+    return t == &nt;
   }
 
   static void strip_docs(json& j) {
