@@ -20,8 +20,10 @@ using nkind = ir::named_type::kind;
 
 const std::string D = "schemaforge_detail::";
 
+// A C++ type and the functions that read it from a DOM, write it to a DOM and read it straight
+// from JSON text (the direct parse path).
 struct spelling {
-  std::string cpp, reader, writer;
+  std::string cpp, reader, writer, puller, emitter;
 };
 
 struct features {
@@ -92,7 +94,7 @@ class view_model_builder {
     vm["uses_tuple"] = f_.tuple;
     vm["uses_box"] = f_.box;
     vm["uses_variant"] = f_.variant;
-    std::set<std::string> includes = {"<cstddef>", "<cstdint>", "<optional>", "<stdexcept>", "<string>",
+    std::set<std::string> includes = {"<charconv>", "<cmath>", "<cstddef>", "<cstdint>", "<cstdlib>", "<cstring>", "<optional>", "<stdexcept>", "<string>",
                                       "<string_view>", "<type_traits>", "<utility>", "<vector>"};
     if (f_.map) includes.insert("<map>");
     if (f_.tuple) includes.insert("<tuple>");
@@ -108,27 +110,30 @@ class view_model_builder {
     spelling s = spell_inner(t);
     if (!t.nullable) return s;
     return {"std::optional<" + s.cpp + ">", D + "read_nullable<" + s.reader + ", " + s.cpp + ">",
-            D + "write_nullable<" + s.writer + ", " + s.cpp + ">"};
+            D + "write_nullable<" + s.writer + ", " + s.cpp + ">", D + "pull_nullable<" + s.puller + ", " + s.cpp + ">",
+            D + "emit_nullable<" + s.emitter + ", " + s.cpp + ">"};
   }
 
   spelling spell_inner(const ir::type_expr& t) {
     switch (t.k) {
-      case kind::any: return {"nlohmann::json", D + "read_any", D + "write_any"};
-      case kind::any_object: return {"nlohmann::json", D + "read_object", D + "write_any"};
-      case kind::boolean: return {"bool", D + "read_bool", D + "write_bool"};
-      case kind::integer: return {"std::int64_t", D + "read_int", D + "write_int"};
-      case kind::number: return {"double", D + "read_number", D + "write_number"};
-      case kind::string: return {"std::string", D + "read_string", D + "write_string"};
+      case kind::any: return {"nlohmann::json", D + "read_any", D + "write_any", D + "pull_any", D + "emit_any"};
+      case kind::any_object: return {"nlohmann::json", D + "read_object", D + "write_any", D + "pull_dom<" + D + "read_object, nlohmann::json>", D + "emit_any"};
+      case kind::boolean: return {"bool", D + "read_bool", D + "write_bool", D + "pull_bool", D + "emit_bool"};
+      case kind::integer: return {"std::int64_t", D + "read_int", D + "write_int", D + "pull_int", D + "emit_int"};
+      case kind::number: return {"double", D + "read_number", D + "write_number", D + "pull_number", D + "emit_number"};
+      case kind::string: return {"std::string", D + "read_string", D + "write_string", D + "pull_string", D + "emit_string"};
       case kind::array: {
         auto e = spell(t.args[0]);
         return {"std::vector<" + e.cpp + ">", D + "read_array<" + e.reader + ", " + e.cpp + ">",
-                D + "write_array<" + e.writer + ", " + e.cpp + ">"};
+                D + "write_array<" + e.writer + ", " + e.cpp + ">", D + "pull_array<" + e.puller + ", " + e.cpp + ">",
+                D + "emit_array<" + e.emitter + ", " + e.cpp + ">"};
       }
       case kind::map: {
         f_.map = true;
         auto e = spell(t.args[0]);
         return {"std::map<std::string, " + e.cpp + ">", D + "read_map<" + e.reader + ", " + e.cpp + ">",
-                D + "write_map<" + e.writer + ", " + e.cpp + ">"};
+                D + "write_map<" + e.writer + ", " + e.cpp + ">", D + "pull_map<" + e.puller + ", " + e.cpp + ">",
+                D + "emit_map<" + e.emitter + ", " + e.cpp + ">"};
       }
       case kind::tuple: {
         f_.tuple = true;
@@ -140,22 +145,25 @@ class view_model_builder {
           writers += ", " + e.writer;
         }
         cpp += ">";
-        return {cpp, D + "read_tuple<" + cpp + ", " + (t.tuple_exact ? "true" : "false") + readers + ">",
-                D + "write_tuple<" + cpp + writers + ">"};
+        std::string reader = D + "read_tuple<" + cpp + ", " + (t.tuple_exact ? "true" : "false") + readers + ">";
+        std::string writer = D + "write_tuple<" + cpp + writers + ">";
+        return {cpp, reader, writer, D + "pull_dom<" + reader + ", " + cpp + ">", D + "emit_dom<" + writer + ", " + cpp + ">"};
       }
       case kind::named: {
         const auto& nt = m_.types[t.ref];
         if (nt.k == nkind::alias) return spell(nt.target);
-        return {nt.name, "schemaforge_io::read_" + nt.name, "schemaforge_io::write_" + nt.name};
+        return {nt.name, "schemaforge_io::read_" + nt.name, "schemaforge_io::write_" + nt.name, "schemaforge_io::pull_" + nt.name,
+                "schemaforge_io::emit_" + nt.name};
       }
       case kind::boxed: {
         f_.box = true;
         auto e = spell(t.args[0]);
         return {D + "box<" + e.cpp + ">", D + "read_box<" + e.reader + ", " + e.cpp + ">",
-                D + "write_box<" + e.writer + ", " + e.cpp + ">"};
+                D + "write_box<" + e.writer + ", " + e.cpp + ">", D + "pull_box<" + e.puller + ", " + e.cpp + ">",
+                D + "emit_box<" + e.emitter + ", " + e.cpp + ">"};
       }
     }
-    return {"nlohmann::json", D + "read_any", D + "write_any"};
+    return {"nlohmann::json", D + "read_any", D + "write_any", D + "pull_any", D + "emit_any"};
   }
 
   // The C++ literal of a JSON value for a member of type `t`, and whether it is a constant
@@ -252,7 +260,7 @@ class view_model_builder {
     for (std::size_t i = 0; i < nt.alternatives.size(); ++i) {
       spells.push_back(spell(nt.alternatives[i]));
       cpp += (i ? ", " : "") + spells.back().cpp;
-      alternatives.push_back({{"index", i}, {"writer", spells.back().writer}});
+      alternatives.push_back({{"index", i}, {"writer", spells.back().writer}, {"emitter", spells.back().emitter}});
     }
     cpp += ">";
     v["target"] = cpp;
@@ -340,7 +348,8 @@ class view_model_builder {
           const auto& e = nt.enumerators[i];
           enumerators.push_back({{"name", e.name},
                                  {"qualified", nt.name + "::" + e.name},
-                                 {"literal", naming::cpp_string_literal(e.value)}});
+                                 {"literal", naming::cpp_string_literal(e.value)},
+                                 {"json_text", naming::cpp_string_literal(json(e.value).dump())}});
           expected += (i ? ", " : "") + json(e.value).dump();
         }
         v["enumerators"] = enumerators;
@@ -353,15 +362,28 @@ class view_model_builder {
         v["target"] = s.cpp;
         v["base_reader"] = s.reader;
         v["base_writer"] = s.writer;
+        v["base_emitter"] = s.emitter;
         ojson allowed = ojson::array();
         for (const auto& a : nt.allowed) allowed.push_back(a);
         v["allowed"] = naming::cpp_string_literal(allowed.dump());
         break;
       }
-      case nkind::alias:
-        v["target"] = spell(nt.target).cpp;
+      case nkind::alias: {
+        auto s = spell(nt.target);
+        v["target"] = s.cpp;
+        v["root_alias"] = nt.is_root ? json{{"reader", s.reader}, {"puller", s.puller}, {"writer", s.writer}, {"emitter", s.emitter}} : json(false);
         if (nt.is_root) v["alias_schema"] = {{"body", schema_body("  ")}};
         break;
+      }
+    }
+    if (nt.k != nkind::alias) v["root_alias"] = false;
+    v["root_array"] = false;
+    if (nt.is_root) {
+      ir::type_expr self;
+      self.k = kind::named;
+      self.ref = static_cast<std::size_t>(&nt - m_.types.data());
+      auto s = spell(self);
+      v["root_array"] = {{"reader", s.reader}, {"puller", s.puller}, {"writer", s.writer}, {"emitter", s.emitter}};
     }
     // A root that is a union or an enum has no struct to carry json_schema(): a free function does.
     if (nt.is_root && nt.k != nkind::structure && nt.k != nkind::alias) v["alias_schema"] = {{"body", schema_body("  ")}};
@@ -428,6 +450,16 @@ class view_model_builder {
       mv["type"] = optional ? "std::optional<" + s.cpp + ">" : s.cpp;
       mv["reader"] = s.reader;
       mv["writer"] = s.writer;
+      mv["puller"] = s.puller;
+      mv["emitter"] = s.emitter;
+      mv["key_text"] = naming::cpp_string_literal(json(m.json_name).dump() + ":");
+      mv["emit_always"] = !optional ? json{{"emitter", s.emitter}}
+                          : m.required ? json{{"emitter", D + "emit_nullable<" + s.emitter + ", " + s.cpp + ">"}}
+                                       : json(false);
+      mv["emit_if_present"] = optional && !m.required;
+      mv["json_name"] = m.json_name;
+      mv["index"] = members.size();
+      mv["must_be_present"] = m.required;
       mv["plain"] = !optional;
       mv["optional"] = optional;
       mv["required"] = m.required ? "true" : "false";
@@ -468,8 +500,16 @@ class view_model_builder {
         defaults.push_back({{"declaration", decl}});
       }
     }
+    json emit_members = members;
+    std::stable_sort(emit_members.begin(), emit_members.end(), [](const json& a, const json& b) {
+      return a["json_name"].get<std::string>() < b["json_name"].get<std::string>();
+    });
+    for (auto& m : members) m.erase("json_name");
+    for (auto& m : emit_members) m.erase("json_name");
     v["members"] = members;
+    v["emit_members"] = emit_members;
     v["has_members"] = !nt.members.empty();
+    v["member_count"] = nt.members.size();
     v["defaults"] = defaults;
     v["has_defaults"] = !defaults.empty();
     v["equality"] = equality.empty() ? "true" : equality;

@@ -13,6 +13,13 @@
 //   <name>/invalid/<case>.json          {"pointer": "/json/pointer", "reason": "...",
 //                                        "instance": ...}: decoding must throw, and the
 //                                        exception text must name that pointer (or a deeper one)
+//
+// Every instance also goes through the direct parse path (text straight into the types, no
+// nlohmann::json document): NS::parse_<Root>(text) must give the same value as the DOM path for
+// valid instances and throw the same exception text for invalid ones, and the direct reader
+// alone (schemaforge_io::pull_<Root>, without parse_<Root>'s fall-back to the DOM path for error
+// reports) must accept exactly the valid ones. NS::dump_<Root>(v), the direct serialize path,
+// must give the same bytes as nlohmann::json(v).dump().
 
 #include <nlohmann/json.hpp>
 
@@ -43,13 +50,15 @@ struct registrar {
   registrar(const char* name, case_function function) { registry()[name] = function; }
 };
 
-inline nlohmann::json read_json(const fs::path& file) {
+inline std::string read_text(const fs::path& file) {
   std::ifstream in(file, std::ios::binary);
   if (!in) throw std::runtime_error("cannot read " + file.string());
   std::stringstream text;
   text << in.rdbuf();
-  return nlohmann::json::parse(text.str());
+  return text.str();
 }
+
+inline nlohmann::json read_json(const fs::path& file) { return nlohmann::json::parse(read_text(file)); }
 
 inline bool ends_with(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
@@ -98,10 +107,37 @@ class checker {
   int failures_ = 0;
 };
 
-template <class T>
+// The direct parse path on one text: `expected` is the DOM path's value (as JSON) or, when the DOM
+// path throws, its exception text (`dom_error`).
+template <class T, auto Pull, auto Parse, auto Dump>
+void check_direct(checker& check, const fs::path& file, const std::string& text, const nlohmann::json* expected, const std::string& dom_error) {
+  std::string parse_error;
+  try {
+    nlohmann::json got = Parse(text);
+    if (!expected) check.fail(file, "direct parse accepted what the DOM path rejects, as " + got.dump());
+    else if (got != *expected) check.fail(file, "direct parse differs from the DOM path: " + got.dump());
+  } catch (const std::exception& e) {
+    parse_error = e.what();
+    if (expected) check.fail(file, std::string("direct parse rejected a valid instance: ") + e.what());
+    else if (parse_error != dom_error) check.fail(file, "direct parse error \"" + parse_error + "\" differs from the DOM path's \"" + dom_error + "\"");
+  }
+  // The direct reader alone: parse_<Root> falls back to the DOM path only to report errors, so
+  // here it must decide validity by itself.
+  T raw{};
+  try {
+    Pull(text, raw);
+    if (!expected) check.fail(file, "the direct reader alone accepted an invalid instance");
+    else if (nlohmann::json(raw) != *expected) check.fail(file, "the direct reader alone gives " + nlohmann::json(raw).dump());
+  } catch (const std::exception& e) {
+    if (expected) check.fail(file, std::string("the direct reader alone rejected a valid instance: ") + e.what());
+  }
+}
+
+template <class T, auto Pull, auto Parse, auto Dump>
 void check_valid(checker& check, const fs::path& file) {
   try {
-    auto input = read_json(file);
+    auto text = read_text(file);
+    auto input = nlohmann::json::parse(text);
     auto expected_file = file.parent_path() / (file.stem().string() + ".expected.json");
     auto expected = fs::exists(expected_file) ? read_json(expected_file) : input;
     auto value = input.template get<T>();
@@ -113,12 +149,16 @@ void check_valid(checker& check, const fs::path& file) {
     // Encoding is a fixed point: what we wrote must read back to the same value.
     nlohmann::json again = output.template get<T>();
     if (again != output) check.fail(file, "second round trip differs: " + again.dump());
+    nlohmann::json dom_value = value;
+    std::string dumped = Dump(value);
+    if (dumped != output.dump()) check.fail(file, "dump_<Root> gives " + dumped + "\n  not " + output.dump());
+    check_direct<T, Pull, Parse, Dump>(check, file, text, &dom_value, "");
   } catch (const std::exception& e) {
     check.fail(file, std::string("valid instance rejected: ") + e.what());
   }
 }
 
-template <class T>
+template <class T, auto Pull, auto Parse, auto Dump>
 void check_invalid(checker& check, const fs::path& file) {
   nlohmann::json wrapper;
   try {
@@ -132,12 +172,16 @@ void check_invalid(checker& check, const fs::path& file) {
     return;
   }
   auto pointer = wrapper["pointer"].template get<std::string>();
+  std::string dom_error;
   try {
     auto value = wrapper["instance"].template get<T>();
     check.fail(file, "invalid instance accepted, re-encoded as " + nlohmann::json(value).dump());
+    return;
   } catch (const std::exception& e) {
+    dom_error = e.what();
     if (!names_pointer(e.what(), pointer)) check.fail(file, "error does not name " + pointer + ": " + e.what());
   }
+  check_direct<T, Pull, Parse, Dump>(check, file, wrapper["instance"].dump(), nullptr, dom_error);
 }
 
 template <class T>
@@ -161,7 +205,7 @@ inline bool skipped(const fs::path& file, const std::vector<std::string>& skip) 
   return true;
 }
 
-template <class T>
+template <class T, auto Pull, auto Parse, auto Dump>
 int run_case(const fs::path& case_dir, const fs::path& schema_file, const std::vector<std::string>& skip) {
   checker check(case_dir.filename().string());
   auto valid = case_files(case_dir / "valid");
@@ -170,12 +214,12 @@ int run_case(const fs::path& case_dir, const fs::path& schema_file, const std::v
   std::size_t ran = 0;
   for (const auto& file : valid) {
     if (skipped(file, skip)) continue;
-    check_valid<T>(check, file);
+    check_valid<T, Pull, Parse, Dump>(check, file);
     ++ran;
   }
   for (const auto& file : invalid) {
     if (skipped(file, skip)) continue;
-    check_invalid<T>(check, file);
+    check_invalid<T, Pull, Parse, Dump>(check, file);
     ++ran;
   }
   check_json_schema<T>(check, schema_file);
