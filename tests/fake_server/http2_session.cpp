@@ -146,6 +146,9 @@ boost::asio::awaitable<void> serve_http2(boost::beast::ssl_stream<boost::beast::
   const int created = nghttp2_session_server_new(&c.session, callbacks, &c);
   nghttp2_session_callbacks_del(callbacks);
   if (created != 0) co_return;
+  // Owned by the coroutine frame: a server stopped while this connection waits destroys the frame
+  // without running to the end, and the session must go with it.
+  std::unique_ptr<nghttp2_session, decltype(&nghttp2_session_del)> owner(c.session, &nghttp2_session_del);
 
   const nghttp2_settings_entry settings[] = {{NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS, 100}};
   nghttp2_submit_settings(c.session, NGHTTP2_FLAG_NONE, settings, 1);
@@ -171,7 +174,6 @@ boost::asio::awaitable<void> serve_http2(boost::beast::ssl_stream<boost::beast::
   } catch (const std::exception&) {
     // The client closed the connection: the usual end of an HTTP/2 connection.
   }
-  nghttp2_session_del(c.session);
 }
 
 }  // namespace schemaforge::testing
