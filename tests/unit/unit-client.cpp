@@ -13,6 +13,11 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/use_future.hpp>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <cstdlib>
 #include <thread>
 
@@ -265,6 +270,32 @@ TEST_CASE("errors from failed calls say what to do and never show the key", "[cl
     CHECK(e.code() == errc::connection);
     CHECK(std::string(e.what()).find(options.base_url) != std::string::npos);
     CHECK(e.http_status == 0);
+  }
+  SECTION("a peer that never completes the TCP handshake runs into connect_timeout") {
+    // A listener whose accept queue is full drops further SYNs, so the client's connect hangs
+    // until connect_timeout ends it (loopback only). A backlog of 0 holds one connection: this one.
+    int listener = ::socket(AF_INET, SOCK_STREAM, 0);
+    int filler = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(::bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+    REQUIRE(::listen(listener, 0) == 0);
+    socklen_t length = sizeof address;
+    REQUIRE(::getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length) == 0);
+    REQUIRE(::connect(filler, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+    client_options options;
+    options.base_url = "http://127.0.0.1:" + std::to_string(ntohs(address.sin_port)) + "/v1";
+    options.api_key = test_api_key;
+    options.connect_timeout = milliseconds(200);
+    fake_server unused;
+    auto r = run_send(unused, fast_retries(0), chat_request(), options);
+    ::close(filler);
+    ::close(listener);
+    REQUIRE(r.completed);
+    CHECK(r.ec == errc::timeout);
+    REQUIRE(r.attempts.size() == 1);
+    CHECK(r.response.transport_error.find("onnect") != std::string::npos);  // curl names the connect phase
   }
   SECTION("a plain-text error page") {
     fake_server server(json::array({{{"status", 404}, {"body", "no such\nroute"}}}));
