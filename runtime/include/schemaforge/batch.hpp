@@ -3,12 +3,16 @@
 
 // Many inputs structured concurrently: results in input order, one per input, each a value or an
 // error. Bounded concurrency (an item waiting for a retry keeps its slot), RPM/TPM limits on the
-// endpoint's shared limiter, progress, stop-on-first-error and cancellation. The runner is
-// compiled once in the library and works on nlohmann::json; typed batches decode per item.
+// endpoint's shared limiter, progress, stop-on-first-error and cancellation. Several clients
+// (endpoints) spread one batch: each item goes to the endpoint with the fewest items in flight,
+// each endpoint keeps its own limiter. Items can start from recorded answers (OpenAI's Batch API,
+// see recorded.hpp) and be reasked online. The runner is compiled once in the library and works
+// on nlohmann::json; typed batches decode per item.
 
 #include <schemaforge/client.hpp>
 #include <schemaforge/errors.hpp>
 #include <schemaforge/messages.hpp>
+#include <schemaforge/recorded.hpp>
 #include <schemaforge/schema.hpp>
 #include <schemaforge/structure.hpp>
 #include <schemaforge/structure_options.hpp>
@@ -45,8 +49,11 @@ struct batch_item {
 
 struct batch_options {
   std::size_t max_concurrency = 16;  // items in flight; an item waiting for a retry keeps its slot
+  // With several clients: at most this many items in flight on any one endpoint (0: no cap but
+  // max_concurrency). An endpoint at its cap gets no new item until one of its items ends.
+  std::size_t max_concurrency_per_endpoint = 0;
   // Limits of the endpoint's limiter (shared by every call to the same base URL in the process),
-  // 0 for none of our own. The endpoint's x-ratelimit-* headers and 429s apply in any case.
+  // 0 for none of our own; with several clients each endpoint gets these limits. The endpoint's x-ratelimit-* headers and 429s apply in any case.
   double rpm = 0;
   double tpm = 0;
   bool stop_on_first_error = false;  // the first failure cancels the rest: they end as `cancelled`
@@ -63,9 +70,17 @@ using batch_json_items = std::vector<batch_item<nlohmann::json>>;
 using batch_signature = void(std::exception_ptr, batch_json_items);
 using batch_handler = boost::asio::any_completion_handler<batch_signature>;
 
-// Runs the batch on the client's executor; completes once every item has its result.
-void start_batch(const client& c, std::vector<input> inputs, schema target, batch_options options,
-                 batch_handler handler);
+// Runs the batch on the clients' executor (they must share one); completes once every item has
+// its result. `recorded` is empty, or holds one recorded first answer per input (see recorded.hpp).
+// An item whose endpoint could not be reached (errc::connection) runs again on another endpoint.
+void start_batch(std::vector<client> clients, std::vector<input> inputs, std::vector<recorded_answer> recorded,
+                 schema target, batch_options options, batch_handler handler);
+
+inline void start_batch(const client& c, std::vector<input> inputs, schema target, batch_options options,
+                        batch_handler handler) {
+  start_batch(std::vector<client>{c}, std::move(inputs), {}, std::move(target), std::move(options),
+              std::move(handler));
+}
 
 // "Summarise: {item}" with every "{item}" replaced by `item`.
 std::string fill_template(std::string_view prompt_template, std::string_view item);
@@ -101,17 +116,25 @@ std::vector<batch_item<T>> decode_items(batch_json_items generic) {
 template <typename T>
 class batch_as_op {
  public:
-  batch_as_op(client c, std::vector<input> inputs, schema target, batch_options options)
-      : client_(std::move(c)), inputs_(std::move(inputs)), target_(std::move(target)), options_(std::move(options)) {}
+  batch_as_op(std::vector<client> clients, std::vector<input> inputs, std::vector<recorded_answer> recorded,
+              schema target, batch_options options)
+      : clients_(std::move(clients)),
+        inputs_(std::move(inputs)),
+        recorded_(std::move(recorded)),
+        target_(std::move(target)),
+        options_(std::move(options)) {}
 
   template <typename Self>
   void operator()(Self& self) {
     self.reset_cancellation_state(boost::asio::enable_total_cancellation());
-    client c = client_;
+    // Moving `self` moves this object: take the arguments out first.
+    std::vector<client> clients = std::move(clients_);
     std::vector<input> inputs = std::move(inputs_);
+    std::vector<recorded_answer> recorded = std::move(recorded_);
     schema target = std::move(target_);
     batch_options options = std::move(options_);
-    start_batch(c, std::move(inputs), std::move(target), std::move(options), batch_handler(std::move(self)));
+    start_batch(std::move(clients), std::move(inputs), std::move(recorded), std::move(target), std::move(options),
+                batch_handler(std::move(self)));
   }
 
   template <typename Self>
@@ -125,14 +148,23 @@ class batch_as_op {
   }
 
  private:
-  client client_;
+  std::vector<client> clients_;
   std::vector<input> inputs_;
+  std::vector<recorded_answer> recorded_;
   schema target_;
   batch_options options_;
 };
 
-batch_json_items run_batch_blocking_json(const client& c, std::vector<input> inputs, schema target,
-                                         batch_options options);
+// The executor of a batch over `clients`; throws invalid_argument for an empty list.
+client::executor_type batch_executor(const std::vector<client>& clients);
+
+batch_json_items run_batch_blocking_json(std::vector<client> clients, std::vector<input> inputs,
+                                         std::vector<recorded_answer> recorded, schema target, batch_options options);
+
+inline batch_json_items run_batch_blocking_json(const client& c, std::vector<input> inputs, schema target,
+                                                batch_options options) {
+  return run_batch_blocking_json(std::vector<client>{c}, std::move(inputs), {}, std::move(target), std::move(options));
+}
 
 }  // namespace detail
 
@@ -145,8 +177,38 @@ template <typename CompletionToken>
 auto async_batch_structure(const client& c, std::vector<input> inputs, schema target, batch_options options,
                            CompletionToken&& token) {
   return boost::asio::async_compose<CompletionToken, void(std::exception_ptr, std::vector<batch_item<nlohmann::json>>)>(
-      detail::batch_as_op<nlohmann::json>(c, std::move(inputs), std::move(target), std::move(options)), token,
+      detail::batch_as_op<nlohmann::json>({c}, std::move(inputs), {}, std::move(target), std::move(options)), token,
       c.get_executor());
+}
+
+// One batch spread over several endpoints (clients sharing one executor): each item goes to the
+// endpoint with the fewest items in flight (options.max_concurrency_per_endpoint caps each), each
+// endpoint is paced by its own limiter, and an item whose endpoint cannot be reached runs again
+// on another. Same completion signature and guarantees as above.
+template <typename CompletionToken>
+auto async_batch_structure(const std::vector<client>& clients, std::vector<input> inputs, schema target,
+                           batch_options options, CompletionToken&& token) {
+  auto ex = detail::batch_executor(clients);
+  return boost::asio::async_compose<CompletionToken, void(std::exception_ptr, std::vector<batch_item<nlohmann::json>>)>(
+      detail::batch_as_op<nlohmann::json>(clients, std::move(inputs), {}, std::move(target), std::move(options)),
+      token, ex);
+}
+
+// Items whose first answer was recorded elsewhere (answers[i] for inputs[i], e.g. imported from
+// OpenAI's Batch API): each is judged like an online answer, and an invalid one is reasked
+// online through the clients (options.item_options.max_reasks). Valid answers cost no request.
+// Throws invalid_argument at once when the two vectors differ in size.
+template <typename CompletionToken>
+auto async_batch_structure_from(const std::vector<client>& clients, std::vector<input> inputs,
+                                std::vector<recorded_answer> answers, schema target, batch_options options,
+                                CompletionToken&& token) {
+  auto ex = detail::batch_executor(clients);
+  if (answers.size() != inputs.size())
+    throw error(make_error_code(errc::invalid_argument), "async_batch_structure_from needs one recorded answer per input");
+  return boost::asio::async_compose<CompletionToken, void(std::exception_ptr, std::vector<batch_item<nlohmann::json>>)>(
+      detail::batch_as_op<nlohmann::json>(clients, std::move(inputs), std::move(answers), std::move(target),
+                                          std::move(options)),
+      token, ex);
 }
 
 // As above into a generated type T; an item whose value does not decode into T fails alone.
@@ -154,7 +216,7 @@ template <typename T, typename CompletionToken>
 auto async_batch_structure(const client& c, std::vector<input> inputs, batch_options options,
                            CompletionToken&& token) {
   return boost::asio::async_compose<CompletionToken, void(std::exception_ptr, std::vector<batch_item<T>>)>(
-      detail::batch_as_op<T>(c, std::move(inputs), detail::schema_of<T>(), std::move(options)), token,
+      detail::batch_as_op<T>({c}, std::move(inputs), {}, detail::schema_of<T>(), std::move(options)), token,
       c.get_executor());
 }
 
@@ -177,6 +239,8 @@ auto async_map(const client& c, std::string_view prompt_template, const std::vec
 // Blocking twins: they run the client's io_context on the calling thread until every item ends
 // (no other thread may run it meanwhile). Throw only for a batch that cannot start.
 std::vector<batch_item<nlohmann::json>> batch_structure(const client& c, std::vector<input> inputs,
+                                                        const schema& target, batch_options options = {});
+std::vector<batch_item<nlohmann::json>> batch_structure(const std::vector<client>& clients, std::vector<input> inputs,
                                                         const schema& target, batch_options options = {});
 
 template <typename T>

@@ -2,11 +2,13 @@
 // The public entry points of structure.hpp and chat.hpp: bind the engine to a client's HTTP
 // layer, spawn it on the client's executor, and the blocking twins.
 #include <schemaforge/chat.hpp>
+#include <schemaforge/recorded.hpp>
 #include <schemaforge/structure.hpp>
 
 #include "http/async_send.hpp"
 #include "http/http_error.hpp"
 #include "structure/client_binding.hpp"
+#include "structure/recorded_endpoint.hpp"
 #include "structure/structure_engine.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -70,6 +72,15 @@ endpoint_io endpoint_of(const client& c, const call_options& options) {
 
 void start_structure(const client& c, input in, schema target, structure_options options, structure_handler handler) {
   endpoint_io io = endpoint_of(c, options);
+  asio::co_spawn(c.get_executor(),
+                 cancellable(run_structure(std::move(io), std::move(in), std::move(target), std::move(options))),
+                 std::move(handler));
+}
+
+void start_structure_from(const client& c, input in, schema target, structure_options options, recorded_answer answer,
+                          structure_handler handler) {
+  options.mode = recorded_mode(options.mode);
+  endpoint_io io = replaying(std::move(answer), endpoint_of(c, options));
   asio::co_spawn(c.get_executor(),
                  cancellable(run_structure(std::move(io), std::move(in), std::move(target), std::move(options))),
                  std::move(handler));

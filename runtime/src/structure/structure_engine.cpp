@@ -113,7 +113,27 @@ checked_answer check_answer(const std::string& text, const schema& target, attem
   return out;
 }
 
+// The two builder steps of a request, named once: first_request_body and the attempt loop share them.
+json first_messages(const input& in, structure_mode mode, const json& original) {
+  return wire_messages(in, mode, original);
+}
+
+// The body as the text that is sent (structure_body_text splices the schema in, serialized once).
+std::string attempt_body(structure_mode mode, const json& original, const std::string& name,
+                         const structure_options& options, const std::string& model, const json& messages) {
+  // Built before any co_await: GCC 12 mishandles braced temporaries inside a co_await expression.
+  const structure_request_spec spec{mode, &original, name};
+  return structure_body_text(spec, options, model, messages);
+}
+
 }  // namespace
+
+json first_request_body(const input& in, const schema& target, const structure_options& options,
+                        const std::string& model, structure_mode mode) {
+  const json& original = target.document();
+  return json::parse(attempt_body(mode, original, schema_name_for(options.schema_name, original), options, model,
+                                  first_messages(in, mode, original)));
+}
 
 boost::asio::awaitable<structure_result<json>> run_structure(endpoint_io io, input in, schema target,
                                                              structure_options options) {
@@ -126,7 +146,7 @@ boost::asio::awaitable<structure_result<json>> run_structure(endpoint_io io, inp
 
   structure_result<json> result;
   ledger& attempts = result.ledger;
-  json messages = wire_messages(in, mode, original);
+  json messages = first_messages(in, mode, original);
   int reasks = 0;
   std::vector<std::string> previous_problems;
   // A rejection of this schema (not of the feature) falls back for this call only: other schemas
@@ -134,9 +154,7 @@ boost::asio::awaitable<structure_result<json>> run_structure(endpoint_io io, inp
   bool schema_specific_fallback = false;
 
   for (;;) {
-    // Built before the co_await: GCC 12 mishandles braced temporaries inside a co_await expression.
-    const structure_request_spec spec{mode, &original, name};
-    std::string body = structure_body_text(spec, options, model, messages);
+    std::string body = attempt_body(mode, original, name, options, model, messages);
     auto kind = reasks > 0 ? attempt::kind::reask : attempt::kind::initial;
     transport_result sent = co_await io.send(std::move(body), kind, attempts);
 
@@ -149,7 +167,7 @@ boost::asio::awaitable<structure_result<json>> run_structure(endpoint_io io, inp
                                             ", falling back to " + to_string(*next);
           if (provider && rejects_this_schema(*provider)) schema_specific_fallback = true;
           mode = *next;
-          messages = wire_messages(in, mode, original);  // a fresh conversation for the new mode
+          messages = first_messages(in, mode, original);  // a fresh conversation for the new mode
           reasks = 0;
           previous_problems.clear();
           continue;
@@ -199,6 +217,9 @@ boost::asio::awaitable<structure_result<json>> run_structure(endpoint_io io, inp
     record.message = joined(checked.problems, 3);
     if (reasks >= max_reasks) {
       std::string what = checked.kind == errc::invalid_output ? "the answer is not JSON" : "the answer does not match the schema";
+      if (max_reasks == 0)
+        throw failure(checked.kind, what + ": " + joined(checked.problems) + "; no reask was allowed (max_reasks 0)",
+                      attempts);
       throw failure(checked.kind,
                     what + " after " + std::to_string(reasks) + (reasks == 1 ? " reask: " : " reasks: ") +
                         joined(checked.problems) + "; raise max_reasks, try another mode or a stronger model",

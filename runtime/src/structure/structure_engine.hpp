@@ -43,6 +43,12 @@ struct endpoint_io {
 boost::asio::awaitable<structure_result<nlohmann::json>> run_structure(endpoint_io io, input in, schema target,
                                                                         structure_options options);
 
+// The body of a call's first request in `mode` (never automatic): the same builder calls as the
+// attempt loop's first iteration, so a request exported for OpenAI's Batch API is byte for byte
+// the one run_structure would send.
+nlohmann::json first_request_body(const input& in, const schema& target, const structure_options& options,
+                                  const std::string& model, structure_mode mode);
+
 // One raw chat completion (choice 0), no repair or validation.
 boost::asio::awaitable<chat_result> run_chat(endpoint_io io, std::vector<message> messages, chat_options options);
 
