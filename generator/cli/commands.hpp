@@ -16,5 +16,8 @@ void add_validate_command(CLI::App& app);
 void add_infer_command(CLI::App& app);
 void add_generate_command(CLI::App& app);
 void add_batch_command(CLI::App& app);
+// `batch export` / `batch import` (OpenAI Batch API files), subcommands of `batch`.
+void add_batch_export_command(CLI::App& batch);
+void add_batch_import_command(CLI::App& batch);
 
 }  // namespace schemaforge::cli

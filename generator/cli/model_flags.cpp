@@ -48,6 +48,35 @@ client_options client_options_from(const model_flags& flags) {
   return settings;
 }
 
+std::vector<client_options> endpoint_options_from(const model_flags& flags) {
+  std::vector<client_options> endpoints;
+  if (flags.base_urls.empty()) {
+    endpoints.push_back(client_options_from(flags));
+    return endpoints;
+  }
+  for (const auto& url : flags.base_urls) {
+    if (url.empty()) throw command_failure(exit_bad_input, "--base-url must not be empty (--base-url)");
+    model_flags one = flags;
+    one.base_url = url;
+    endpoints.push_back(client_options_from(one));
+  }
+  return endpoints;
+}
+
+std::vector<client> make_clients(const client::executor_type& ex, const std::vector<client_options>& endpoints) {
+  std::vector<client> clients;
+  for (const auto& settings : endpoints) {
+    try {
+      clients.emplace_back(ex, settings);
+    } catch (const schemaforge::error& e) {
+      throw command_failure(e.code() == errc::invalid_argument ? exit_bad_input : exit_work_failed,
+                            std::string(to_string(static_cast<errc>(e.code().value()))) + ": " + std::string(e.what()) +
+                                " (" + (settings.base_url.empty() ? std::string(default_base_url) : settings.base_url) + ")");
+    }
+  }
+  return clients;
+}
+
 schemaforge::schema load_schema(const std::string& path) {
   const nlohmann::json document = gen::read_json_file(path);
   try {
