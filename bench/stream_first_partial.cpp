@@ -8,7 +8,23 @@
 // 2. Whole-stream assembly throughput over a recorded stream (events/s, MB/s).
 // 3. Partial JSON: incremental feeding vs re-parsing the whole prefix on every chunk (what a naive
 //    "complete and json::parse" approach costs), on a 14 KB document in 16-byte chunks.
+// 4. The same goal end to end through streaming structure: a loopback server in this process
+//    notes the time just before it writes the first content chunk; the client's
+//    async_stream_structure notes when its first partial_object event arrives (HTTP, libcurl,
+//    Asio, SSE, assembler, partial JSON and the engine's event path all included).
 #include "stream/chat_stream_assembler.hpp"
+
+#include <schemaforge/stream_structure.hpp>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/read_until.hpp>
+#include <boost/asio/streambuf.hpp>
+#include <boost/asio/write.hpp>
+
+#include <atomic>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -132,6 +148,110 @@ void incremental_vs_reparse() {
               visible == 0 ? " [nothing visible?]" : "");
 }
 
+// A chat-completions server that streams one fixed JSON answer per request, with a pause before
+// the first content chunk (as a model thinking), and records when that chunk is written.
+class loopback_stream_server {
+ public:
+  loopback_stream_server() : acceptor_(io_, {boost::asio::ip::make_address("127.0.0.1"), 0}) {
+    thread_ = std::thread([this] { serve(); });
+  }
+  ~loopback_stream_server() {
+    stop_ = true;
+    boost::system::error_code ignored;
+    acceptor_.close(ignored);
+    if (thread_.joinable()) thread_.join();
+  }
+  unsigned short port() const { return acceptor_.local_endpoint().port(); }
+  clock_type::time_point first_content_written() const { return first_content_.load(); }
+
+ private:
+  static std::string chunk(const std::string& payload) {
+    char size[32];
+    const int n = std::snprintf(size, sizeof size, "%zx\r\n", payload.size());
+    return std::string(size, static_cast<std::size_t>(n)) + payload + "\r\n";
+  }
+  static std::string event(const std::string& delta, const char* finish = "null") {
+    return chunk("data: {\"id\":\"b\",\"object\":\"chat.completion.chunk\",\"model\":\"bench\",\"choices\":[{\"index\":0,"
+                 "\"delta\":" + delta + ",\"finish_reason\":" + finish + "}]}\n\n");
+  }
+
+  void serve() {
+    namespace asio = boost::asio;
+    while (!stop_) {
+      asio::ip::tcp::socket socket(io_);
+      boost::system::error_code ec;
+      acceptor_.accept(socket, ec);
+      if (ec) return;
+      socket.set_option(asio::ip::tcp::no_delay(true), ec);
+      asio::streambuf buffer;
+      for (;;) {
+        const std::size_t head = asio::read_until(socket, buffer, "\r\n\r\n", ec);
+        if (ec) break;
+        std::string headers(asio::buffers_begin(buffer.data()), asio::buffers_begin(buffer.data()) + head);
+        buffer.consume(head);
+        std::size_t length = 0;
+        for (const char* name : {"Content-Length: ", "content-length: "})
+          if (auto at = headers.find(name); at != std::string::npos) length = std::stoul(headers.substr(at + 16));
+        if (buffer.size() < length) asio::read(socket, buffer, asio::transfer_exactly(length - buffer.size()), ec);
+        if (ec) break;
+        buffer.consume(length);
+        std::string start = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n" +
+                            event("{\"role\":\"assistant\",\"content\":\"\"}");
+        asio::write(socket, asio::buffer(start), ec);
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+        const std::string first = event("{\"content\":\"{\\\"name\\\": \\\"Ada\"}");
+        first_content_ = clock_type::now();
+        asio::write(socket, asio::buffer(first), ec);
+        const std::string rest = event("{\"content\":\" Lovelace\\\", \\\"age\\\": 36}\"}") + event("{}", "\"stop\"") +
+                                 chunk("data: [DONE]\n\n") + "0\r\n\r\n";
+        asio::write(socket, asio::buffer(rest), ec);
+        if (ec) break;
+      }
+    }
+  }
+
+  boost::asio::io_context io_;
+  boost::asio::ip::tcp::acceptor acceptor_;
+  std::thread thread_;
+  std::atomic<bool> stop_{false};
+  std::atomic<clock_type::time_point> first_content_{};
+};
+
+void structure_stream_first_partial() {
+  namespace sf = schemaforge;
+  loopback_stream_server server;
+  boost::asio::io_context io;
+  sf::client_options options;
+  options.base_url = "http://127.0.0.1:" + std::to_string(server.port()) + "/v1";
+  options.model = "bench";
+  sf::client c(io.get_executor(), options);
+  const nlohmann::json schema = nlohmann::json::parse(
+      R"({"type": "object", "properties": {"name": {"type": "string"}, "age": {"type": "integer"}}, "required": ["name", "age"]})");
+  sf::structure_options call;
+  call.mode = sf::structure_mode::json_schema;
+
+  constexpr int calls = 300;
+  std::vector<double> samples;
+  for (int i = 0; i < calls; ++i) {
+    clock_type::time_point seen{};
+    sf::structure_stream_options so;
+    so.on_event = [&](const sf::structure_stream_event& e) {
+      if (e.type == sf::structure_stream_event::kind::partial_object && seen == clock_type::time_point{})
+        seen = clock_type::now();
+    };
+    const auto r = sf::stream_structure(c, "Ada Lovelace, 36", sf::schema(schema), call, so);
+    if (r.value.value("age", 0) != 36 || seen == clock_type::time_point{}) {
+      std::printf("streaming structure gave no partial object or a wrong value\n");
+      return;
+    }
+    samples.push_back(micros(seen - server.first_content_written()));
+  }
+  std::sort(samples.begin(), samples.end());
+  std::printf("streaming structure over loopback HTTP, first content chunk written -> first partial_object (%d calls): "
+              "median %.1f us, p99 %.1f us, max %.1f us\n",
+              calls, samples[samples.size() / 2], samples[samples.size() * 99 / 100], samples.back());
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -146,5 +266,6 @@ int main(int argc, char** argv) {
   first_partial(body);
   assembly_throughput(body);
   incremental_vs_reparse();
+  structure_stream_first_partial();
   return 0;
 }

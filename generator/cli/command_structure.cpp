@@ -4,11 +4,13 @@
 #include "commands.hpp"
 #include "exit_status.hpp"
 #include "model_flags.hpp"
+#include "stream_view.hpp"
 
 #include <schemaforge/client.hpp>
 #include <schemaforge/errors.hpp>
 #include <schemaforge/gen/json_file.hpp>
 #include <schemaforge/schema.hpp>
+#include <schemaforge/stream_structure.hpp>
 #include <schemaforge/structure.hpp>
 
 #include <boost/asio/io_context.hpp>
@@ -31,7 +33,26 @@ struct structure_cli_options {
   std::optional<std::string> text;
   std::optional<std::string> input_path;
   model_flags model;
+  bool stream = false;
 };
+
+// --stream: every request is streamed; on a terminal stderr shows the object as it grows. The
+// value printed is the same validated value as without --stream.
+structure_result<nlohmann::json> run_streamed(const client& endpoint, const std::string& text,
+                                              const schemaforge::schema& target, const structure_options& options) {
+  if (!stream_view::stderr_is_terminal()) return stream_structure(endpoint, input(text), target, options, {});
+  stream_view view(std::cerr, stream_view::stderr_size());
+  structure_stream_options so;
+  so.on_event = [&view](const structure_stream_event& e) { view.on_event(e); };
+  try {
+    auto result = stream_structure(endpoint, input(text), target, options, std::move(so));
+    view.clear();
+    return result;
+  } catch (...) {
+    view.clear();  // the error line must not be drawn over
+    throw;
+  }
+}
 
 std::string read_input_text(const std::string& path) {
   if (path != "-") return gen::read_text_file(path);
@@ -52,7 +73,7 @@ void run_structure(const structure_cli_options& o) {
   boost::asio::io_context context;
   try {
     client endpoint(context.get_executor(), settings);
-    auto result = structure(endpoint, input(text), target, options);
+    auto result = o.stream ? run_streamed(endpoint, text, target, options) : structure(endpoint, input(text), target, options);
     std::cout << result.value.dump() << '\n';
     std::cout.flush();
   } catch (const schemaforge::error& e) {
@@ -77,6 +98,8 @@ void add_structure_command(CLI::App& app) {
   auto* in = command->add_option("--input", o->input_path, "A file holding the text ('-' reads standard input)");
   text->excludes(in);
   add_model_flags(*command, o->model, "Seconds for the whole call, all attempts and waits (default none)");
+  command->add_flag("--stream", o->stream,
+                    "Stream the answer; on a terminal, stderr shows the object as it grows (stdout is unchanged)");
   command->callback([o] { run_structure(*o); });
 }
 

@@ -215,3 +215,83 @@ TEST_CASE("schemaforge structure", "[cli]") {
     CHECK(server.request_count() == 0);
   }
 }
+
+TEST_CASE("schemaforge structure --stream", "[cli][stream]") {
+  scratch_dir dir;
+  dir.write("person.schema.json", person_schema);
+  fake_server server;
+  const std::string endpoint = " --base-url " + server.base_url() + " --model fake-model --max-retries 0";
+  const json answer = {{"stream_content", json::array({R"({"name": "Ada", )", R"("age": 36, )", R"("email": null})"})}};
+
+  SECTION("stderr not a terminal: stdout is exactly the output without --stream, stderr stays empty") {
+    server.push(json{{"content", R"({"name": "Ada", "age": 36, "email": null})"}});
+    server.push(answer);
+    auto plain = run(dir, "structure --schema person.schema.json --text 'Ada Lovelace, 36'" + endpoint);
+    auto streamed = run(dir, "structure --schema person.schema.json --text 'Ada Lovelace, 36' --stream" + endpoint);
+    CHECK(plain.status == 0);
+    CHECK(streamed.status == 0);
+    CHECK(streamed.out == plain.out);
+    CHECK(json::parse(streamed.out) == json{{"name", "Ada"}, {"age", 36}});
+    CHECK(streamed.err.empty());
+    REQUIRE(server.request_count() == 2);
+    CHECK_FALSE(server.requests()[0].json().contains("stream"));
+    CHECK(server.requests()[1].json()["stream"] == true);
+  }
+  SECTION("tools mode streams the call's arguments") {
+    server.push(json{{"tool_arguments", R"({"name": "Bo", "age": 7, "email": "bo@example.org"})"}});
+    auto r = run(dir, "structure --schema person.schema.json --text Bo --mode tools --stream" + endpoint);
+    CHECK(r.status == 0);
+    CHECK(json::parse(r.out) == json{{"name", "Bo"}, {"age", 7}, {"email", "bo@example.org"}});
+    CHECK(server.requests().at(0).json()["tools"].size() == 1);
+  }
+  SECTION("a truncated stream with no retry left: exit 1, one line, nothing on stdout") {
+    // The body ends cleanly, but before any finish_reason or [DONE].
+    const json cut = {{"object", "chat.completion.chunk"}, {"model", "fake-model"},
+                      {"choices", json::array({{{"index", 0}, {"delta", {{"content", R"({"name": "Ad)"}}}, {"finish_reason", nullptr}}})}};
+    server.push(json{{"stream", json::array({cut.dump()})}, {"done", false}});
+    auto r = run(dir, "structure --schema person.schema.json --text Ada --stream" + endpoint);
+    INFO(r.err);
+    CHECK(r.status == 1);
+    CHECK(r.out.empty());
+    CHECK(one_line(r.err));
+    CHECK(r.err.rfind("schemaforge: error: connection: ", 0) == 0);
+  }
+  SECTION("an invalid streamed answer is reasked, streamed again") {
+    server.push(json{{"stream_content", json::array({R"({"name": 1, )", R"("age": 2})"})}});
+    server.push(answer);
+    auto r = run(dir, "structure --schema person.schema.json --text Ada --stream" + endpoint);
+    CHECK(r.status == 0);
+    CHECK(json::parse(r.out) == json{{"name", "Ada"}, {"age", 36}});
+    REQUIRE(server.request_count() == 2);
+    CHECK(server.requests()[1].json()["stream"] == true);
+  }
+  SECTION("stderr a terminal: the partial object is redrawn there, then erased; stdout unchanged") {
+    // script(1) gives the command a pseudo-terminal; stdout goes to a file, stderr to the terminal.
+    if (std::system("script -qec true /dev/null >/dev/null 2>&1") != 0) {
+      WARN("no pseudo-terminal available (script(1) failed): the terminal view is not tested here");
+      return;
+    }
+    json slow = answer;
+    slow["chunk_delay_ms"] = 120;
+    server.push(slow);
+    const std::string command = "env -u OPENAI_BASE_URL -u OPENAI_API_KEY -u SCHEMAFORGE_MODEL '" SCHEMAFORGE_CLI
+                                "' structure --schema person.schema.json --text Ada --stream" + endpoint +
+                                " >'" + dir.path("out.json") + "'";
+    const std::string outer = "cd '" + dir.path("") + "' && script -qec \"" + command + "\" '" + dir.path("terminal.txt") +
+                              "' >/dev/null 2>&1 </dev/null";
+    const int raw = std::system(outer.c_str());
+    CHECK(WIFEXITED(raw));
+    CHECK(WEXITSTATUS(raw) == 0);
+    CHECK(json::parse(slurp(dir.path("out.json"))) == json{{"name", "Ada"}, {"age", 36}});
+    const std::string terminal = slurp(dir.path("terminal.txt"));
+    INFO(terminal);
+    std::size_t frames = 0;
+    for (std::size_t at = terminal.find("schemaforge: streaming"); at != std::string::npos;
+         at = terminal.find("schemaforge: streaming", at + 1))
+      ++frames;
+    CHECK(frames >= 2);
+    CHECK(terminal.find("\"name\": \"Ada\"") != std::string::npos);
+    CHECK(terminal.find("\x1b[J") != std::string::npos);  // frames are erased, not scrolled
+    CHECK(terminal.find("{\"age\":36,") == std::string::npos);  // stdout went to the file, not the terminal
+  }
+}

@@ -114,7 +114,12 @@ std::vector<std::pair<std::string, int>> stream_events(const json& entry, const 
     return events;
   }
   std::vector<std::string> pieces;
-  if (entry.contains("stream_content")) {
+  const bool tool_call = entry.contains("tool_arguments") && !entry.contains("stream_content");
+  if (tool_call) {
+    const std::string arguments = entry["tool_arguments"].get<std::string>();
+    const std::size_t step = std::max<std::size_t>(1, (arguments.size() + 2) / 3);
+    for (std::size_t at = 0; at < arguments.size(); at += step) pieces.push_back(arguments.substr(at, step));
+  } else if (entry.contains("stream_content")) {
     for (const auto& p : entry["stream_content"]) pieces.push_back(p.get<std::string>());
   } else {
     const std::string content = entry.contains("content") && entry["content"].is_string()
@@ -131,9 +136,20 @@ std::vector<std::pair<std::string, int>> stream_events(const json& entry, const 
                 {"model", model},
                 {"choices", json::array({{{"index", 0}, {"delta", delta}, {"finish_reason", finish}}})}};
   };
-  events.emplace_back(chunk({{"role", "assistant"}, {"content", ""}}, nullptr).dump(), 0);
-  for (const auto& piece : pieces) events.emplace_back(chunk({{"content", piece}}, nullptr).dump(), 0);
-  events.emplace_back(chunk(json::object(), entry.value("finish_reason", std::string("stop"))).dump(), 0);
+  const int delay = entry.value("chunk_delay_ms", 0);
+  if (tool_call) {
+    const json call = {{"index", 0}, {"id", "call_fake_" + std::to_string(n)}, {"type", "function"},
+                       {"function", {{"name", entry.value("tool_name", std::string("extract"))}, {"arguments", ""}}}};
+    events.emplace_back(chunk({{"role", "assistant"}, {"content", nullptr}, {"tool_calls", json::array({call})}}, nullptr).dump(), 0);
+    for (const auto& piece : pieces)
+      events.emplace_back(
+          chunk({{"tool_calls", json::array({{{"index", 0}, {"function", {{"arguments", piece}}}}})}}, nullptr).dump(), delay);
+  } else {
+    events.emplace_back(chunk({{"role", "assistant"}, {"content", ""}}, nullptr).dump(), 0);
+    for (const auto& piece : pieces) events.emplace_back(chunk({{"content", piece}}, nullptr).dump(), delay);
+  }
+  events.emplace_back(
+      chunk(json::object(), entry.value("finish_reason", std::string(tool_call ? "tool_calls" : "stop"))).dump(), 0);
   const bool include_usage = request.is_object() && request.contains("stream_options") &&
                              request["stream_options"].value("include_usage", false);
   if (include_usage) {

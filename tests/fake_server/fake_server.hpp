@@ -47,6 +47,8 @@ struct recorded_request {
 //   streaming (also used automatically for requests with "stream": true):
 //   "stream": ["raw data line", {"data": {...} or "...", "delay_ms": 5}, ...]   SSE events
 //   "stream_content": ["Hel", "lo"]        chat.completion.chunk deltas built from these pieces
+//   ("tool_arguments" without "stream_content": tool-call argument deltas, in three pieces)
+//   "chunk_delay_ms": 20                   wait before each built content/argument delta
 //   "done": false                          end cleanly without "data: [DONE]"
 //   "truncate": true                       close the connection before the end of the stream
 //

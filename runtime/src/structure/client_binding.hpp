@@ -7,6 +7,7 @@
 #include <schemaforge/client.hpp>
 #include <schemaforge/errors.hpp>
 
+#include "http/http_types.hpp"
 #include "structure/structure_engine.hpp"
 
 #include <boost/asio/awaitable.hpp>
@@ -19,6 +20,9 @@
 #include <utility>
 
 namespace schemaforge::detail {
+
+// The transport's retry settings for one call of `c` with `options`; the deadline starts now.
+retry_settings call_retry_settings(const client& c, const call_options& options);
 
 // The engine's view of a client for one call; the deadline starts now.
 endpoint_io endpoint_of(const client& c, const call_options& options);

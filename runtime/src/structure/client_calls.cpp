@@ -45,12 +45,17 @@ asio::awaitable<transport_result> send_once(client keep, retry_settings settings
 
 }  // namespace
 
-endpoint_io endpoint_of(const client& c, const call_options& options) {
-  const client_options& settings = c.options();
-  retry_settings retry = retry_settings_from(settings);
+retry_settings call_retry_settings(const client& c, const call_options& options) {
+  retry_settings retry = retry_settings_from(c.options());
   if (options.max_retries) retry.max_retries = std::max(0, *options.max_retries);
   if (options.timeout) retry.request_timeout = *options.timeout;
   if (options.deadline) retry.deadline = std::chrono::steady_clock::now() + *options.deadline;
+  return retry;
+}
+
+endpoint_io endpoint_of(const client& c, const call_options& options) {
+  const client_options& settings = c.options();
+  const retry_settings retry = call_retry_settings(c, options);
 
   endpoint_io io;
   io.base_url = settings.base_url;
