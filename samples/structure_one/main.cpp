@@ -74,8 +74,9 @@ void print(const char* style, const schemaforge::structure_result<Meeting>& r) {
 
 // Style 1: a coroutine. Failures arrive as a thrown schemaforge::error.
 asio::awaitable<void> structure_in_coroutine(schemaforge::client client, std::string text) {
-  auto result = co_await schemaforge::async_structure<Meeting>(client, schemaforge::input(text, instructions),
-                                                               asio::use_awaitable);
+  // Named, not a temporary inside the co_await: GCC 12 mishandles those.
+  schemaforge::input in(std::move(text), instructions);
+  auto result = co_await schemaforge::async_structure<Meeting>(client, std::move(in), asio::use_awaitable);
   print("coroutine", result);
 }
 

@@ -68,12 +68,14 @@ void print_error(const schemaforge::error& e) {
 }
 
 // Runs one call and reports its value or its error; errors are the point here, so none escapes.
-// Parameters by value: a coroutine may outlive its caller's references (a client copy is cheap).
-asio::awaitable<void> attempt(const char* title, schemaforge::client client, std::string text,
-                              schemaforge::structure_options options) {
+// References are safe because every caller awaits the call at once; copies would be temporaries
+// inside the caller's co_await expression, which GCC 12 mishandles.
+asio::awaitable<void> attempt(const char* title, const schemaforge::client& client, const std::string& text,
+                              const schemaforge::structure_options& options) {
   std::cout << title << '\n';
   try {
-    print_value(co_await schemaforge::async_structure<Sentiment>(client, text, options, asio::use_awaitable));
+    schemaforge::input in(text);  // named for the same reason
+    print_value(co_await schemaforge::async_structure<Sentiment>(client, std::move(in), options, asio::use_awaitable));
   } catch (const schemaforge::error& e) {
     print_error(e);
   }
@@ -108,8 +110,9 @@ asio::awaitable<void> run(schemaforge::client client, std::string text) {
       if (!ec) cancel.emit(asio::cancellation_type::terminal);
     });
     try {
+      schemaforge::input in(text);
       print_value(co_await schemaforge::async_structure<Sentiment>(
-          client, text, asio::bind_cancellation_slot(cancel.slot(), asio::use_awaitable)));
+          client, std::move(in), asio::bind_cancellation_slot(cancel.slot(), asio::use_awaitable)));
     } catch (const schemaforge::error& e) {
       print_error(e);
     }
@@ -121,9 +124,11 @@ asio::awaitable<void> run(schemaforge::client client, std::string text) {
     std::cout << "5. call || timer(150 ms)\n";
     asio::steady_timer timer(executor, 150ms);
     try {
+      schemaforge::input in(text);
+      auto call = schemaforge::async_structure<Sentiment>(client, std::move(in), asio::use_awaitable);
+      auto wait = timer.async_wait(asio::use_awaitable);
       std::variant<schemaforge::structure_result<Sentiment>, std::monostate> winner =
-          co_await (schemaforge::async_structure<Sentiment>(client, text, asio::use_awaitable) ||
-                    timer.async_wait(asio::use_awaitable));
+          co_await (std::move(call) || std::move(wait));
       if (winner.index() == 0) print_value(std::get<0>(winner));
       else std::cout << "  the timer won: the call was cancelled\n";
     } catch (const schemaforge::error& e) {

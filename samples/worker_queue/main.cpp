@@ -72,9 +72,10 @@ asio::awaitable<void> worker(queue_state& q, int id, asio::cancellation_signal& 
     q.jobs.pop_front();
     try {
       // The slot binds this call to the worker's signal: emit() ends it with errc::cancelled.
+      // Named, not a temporary inside the co_await: GCC 12 mishandles those.
+      schemaforge::input in(j.text, "Route this support request.");
       schemaforge::structure_result<Triage> r = co_await schemaforge::async_structure<Triage>(
-          q.client, schemaforge::input(j.text, "Route this support request."),
-          asio::bind_cancellation_slot(cancel.slot(), asio::use_awaitable));
+          q.client, std::move(in), asio::bind_cancellation_slot(cancel.slot(), asio::use_awaitable));
       ++q.done;
       std::cout << "worker " << id << ": job " << j.number << " -> " << nlohmann::json(r.value.team).get<std::string>()
                 << '/' << nlohmann::json(r.value.priority).get<std::string>() << ": " << r.value.summary << '\n';
