@@ -4,6 +4,7 @@
 #include "infer/proposal_check.hpp"
 #include "openai/chat_completion.hpp"
 #include "openai/request_builder.hpp"
+#include "structure/engine_errors.hpp"
 #include "structure/mode_memory.hpp"
 #include "structure/reask.hpp"
 
@@ -17,29 +18,6 @@ using nlohmann::ordered_json;
 
 constexpr const char* draft_2020_12 = "https://json-schema.org/draft/2020-12/schema";
 constexpr std::size_t failing_samples_quoted = 3;
-
-error failure(errc code, const std::string& message, const ledger& attempts, std::string provider_message = {}) {
-  error e(code, message);
-  if (!attempts.empty()) {
-    e.http_status = attempts.back().http_status;
-    e.request_id = attempts.back().request_id;
-  }
-  e.provider_message = std::move(provider_message);
-  e.ledger = attempts;
-  return e;
-}
-
-attempt& last_attempt(ledger& attempts) {
-  if (attempts.empty()) attempts.emplace_back();
-  return attempts.back();
-}
-
-std::string joined(const std::vector<std::string>& problems, std::size_t limit) {
-  std::string out;
-  for (std::size_t i = 0; i < problems.size() && i < limit; ++i) out += (i ? "; " : "") + problems[i];
-  if (problems.size() > limit) out += "; and " + std::to_string(problems.size() - limit) + " more";
-  return out;
-}
 
 std::string instructions(sample_kind kind) {
   std::string text =

@@ -3,6 +3,7 @@
 
 #include "openai/chat_completion.hpp"
 #include "openai/request_builder.hpp"
+#include "structure/engine_errors.hpp"
 #include "structure/mode_memory.hpp"
 #include "structure/reask.hpp"
 #include "structure/repair.hpp"
@@ -23,31 +24,6 @@ std::string resolve_model(const endpoint_io& io, const call_options& options) {
     throw error(errc::invalid_argument,
                 "no model given: set SCHEMAFORGE_MODEL, pass --model, or set the client's or the call's model");
   return model;
-}
-
-// An error carrying what the caller needs to act on it: the last attempt's status and request id.
-error failure(errc code, const std::string& message, const ledger& attempts, std::string provider_message = {}) {
-  error e(code, message);
-  if (!attempts.empty()) {
-    e.http_status = attempts.back().http_status;
-    e.request_id = attempts.back().request_id;
-  }
-  e.provider_message = std::move(provider_message);
-  e.ledger = attempts;
-  return e;
-}
-
-// The attempt the transport appended for the request just made; the engine adds what it learnt.
-attempt& last_attempt(ledger& attempts) {
-  if (attempts.empty()) attempts.emplace_back();  // a transport that records nothing still gets an entry
-  return attempts.back();
-}
-
-std::string joined(const std::vector<std::string>& problems, std::size_t limit = 5) {
-  std::string out;
-  for (std::size_t i = 0; i < problems.size() && i < limit; ++i) out += (i ? "; " : "") + problems[i];
-  if (problems.size() > limit) out += "; and " + std::to_string(problems.size() - limit) + " more";
-  return out;
 }
 
 // "Invalid schema for response_format 'x': ... 'minLength' is not permitted" and the like.
