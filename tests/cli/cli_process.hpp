@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -26,7 +27,7 @@ class scratch_dir {
  public:
   scratch_dir() {
     std::random_device random;
-    path_ = fs::temp_directory_path() / ("schemaforge-cli-batch-" + std::to_string(random()));
+    path_ = fs::temp_directory_path() / ("schemaforge-cli-" + std::to_string(random()));
     fs::create_directories(path_);
   }
   ~scratch_dir() {
@@ -43,14 +44,14 @@ class scratch_dir {
   fs::path path_;
 };
 
-std::string slurp(const std::string& path) {
+inline std::string slurp(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::stringstream buffer;
   buffer << in.rdbuf();
   return buffer.str();
 }
 
-std::vector<std::string> lines_of(const std::string& text) {
+inline std::vector<std::string> lines_of(const std::string& text) {
   std::vector<std::string> lines;
   std::istringstream in(text);
   for (std::string line; std::getline(in, line);) lines.push_back(line);
@@ -58,7 +59,7 @@ std::vector<std::string> lines_of(const std::string& text) {
 }
 
 // Starts the CLI with a clean environment (no endpoint settings leak in), stdout/stderr to files.
-pid_t spawn(const scratch_dir& dir, const std::vector<std::string>& arguments) {
+inline pid_t spawn(const scratch_dir& dir, const std::vector<std::string>& arguments) {
   std::vector<std::string> all{SCHEMAFORGE_CLI};
   all.insert(all.end(), arguments.begin(), arguments.end());
   std::vector<char*> argv;
@@ -84,7 +85,7 @@ struct run_result {
   std::string out, err;
 };
 
-run_result wait_for(const scratch_dir& dir, pid_t pid) {
+inline run_result wait_for(const scratch_dir& dir, pid_t pid) {
   int raw = 0;
   waitpid(pid, &raw, 0);
   run_result r;
@@ -94,8 +95,28 @@ run_result wait_for(const scratch_dir& dir, pid_t pid) {
   return r;
 }
 
-run_result run(const scratch_dir& dir, const std::vector<std::string>& arguments) {
+inline run_result run(const scratch_dir& dir, const std::vector<std::string>& arguments) {
   return wait_for(dir, spawn(dir, arguments));
+}
+
+// Runs one shell command line of the CLI from inside the scratch directory, so relative paths
+// resolve there; only the endpoint variables are cleared, so the developer's own settings never
+// leak in. Standard input comes from `input`.
+inline run_result run_line(const scratch_dir& dir, const std::string& arguments, const std::string& input = "/dev/null") {
+  const std::string out = dir.path("stdout.txt"), err = dir.path("stderr.txt");
+  const std::string command = "cd '" + dir.path("") + "' && env -u OPENAI_BASE_URL -u OPENAI_API_KEY -u SCHEMAFORGE_MODEL '" SCHEMAFORGE_CLI "' " +
+                              arguments + " >'" + out + "' 2>'" + err + "' <'" + input + "'";
+  const int raw = std::system(command.c_str());
+  run_result result;
+  result.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+  result.out = slurp(out);
+  result.err = slurp(err);
+  return result;
+}
+
+// One line of text ending in a newline: the contract's shape for an error message.
+inline bool one_line(const std::string& text) {
+  return !text.empty() && text.back() == '\n' && text.find('\n') == text.size() - 1;
 }
 
 }  // namespace

@@ -1,77 +1,18 @@
 // SPDX-License-Identifier: MIT
 // `schemaforge infer --llm [--text]` against the fake server: the schema on stdout or in -o FILE
 // (which `schemaforge generate` takes as is), the report on stderr, exit statuses per the contract.
+#include "cli_process.hpp"
 #include "fake_server.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
-#include <sys/wait.h>
-
-#include <filesystem>
-#include <fstream>
-#include <random>
-#include <sstream>
 #include <string>
 
 using nlohmann::json;
 using schemaforge::testing::fake_server;
 
 namespace {
-
-namespace fs = std::filesystem;
-
-struct run_result {
-  int status = -1;
-  std::string out;
-  std::string err;
-};
-
-class scratch_dir {
- public:
-  scratch_dir() {
-    std::random_device random;
-    path_ = fs::temp_directory_path() / ("schemaforge-cli-infer-llm-" + std::to_string(random()));
-    fs::create_directories(path_);
-  }
-  ~scratch_dir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  std::string write(const std::string& name, const std::string& text) const {
-    std::ofstream(path_ / name) << text;
-    return (path_ / name).string();
-  }
-  std::string path(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  fs::path path_;
-};
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
-
-// Runs the CLI with a clean endpoint environment, so the developer's own settings never leak in.
-run_result run(const scratch_dir& dir, const std::string& arguments) {
-  const std::string out = dir.path("stdout.txt"), err = dir.path("stderr.txt");
-  const std::string command = "cd '" + dir.path("") +
-                              "' && env -u OPENAI_BASE_URL -u OPENAI_API_KEY -u SCHEMAFORGE_MODEL '" SCHEMAFORGE_CLI
-                              "' " + arguments + " >'" + out + "' 2>'" + err + "' </dev/null";
-  const int raw = std::system(command.c_str());
-  run_result result;
-  result.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-  result.out = slurp(out);
-  result.err = slurp(err);
-  return result;
-}
-
-bool one_line(const std::string& text) {
-  return !text.empty() && text.back() == '\n' && text.find('\n') == text.size() - 1;
-}
 
 json answer(const std::string& content) {
   return json{{"content", content},
@@ -96,7 +37,7 @@ TEST_CASE("infer --llm: the schema after reasks, usable by generate", "[cli][inf
   const std::string endpoint = " --base-url " + server.base_url() + " --model fake-model";
 
   SECTION("-o FILE: nothing on stdout, the report on stderr, the file feeds generate") {
-    auto r = run(dir, "infer --llm '" + a + "' '" + b + "' --name 'club member' -o out/member.schema.json" + endpoint);
+    auto r = run_line(dir, "infer --llm '" + a + "' '" + b + "' --name 'club member' -o out/member.schema.json" + endpoint);
     INFO(r.err);
     REQUIRE(r.status == 0);
     CHECK(r.out.empty());
@@ -112,7 +53,7 @@ TEST_CASE("infer --llm: the schema after reasks, usable by generate", "[cli][inf
     CHECK(schema["title"] == "club member");
     CHECK(schema["required"] == json::array({"id", "name"}));
 
-    auto g = run(dir, "generate out/member.schema.json -o gen");
+    auto g = run_line(dir, "generate out/member.schema.json -o gen");
     INFO(g.err);
     REQUIRE(g.status == 0);
     const std::string header = slurp(dir.path("gen/member.hpp"));
@@ -121,7 +62,7 @@ TEST_CASE("infer --llm: the schema after reasks, usable by generate", "[cli][inf
     CHECK(header.find("Member number") != std::string::npos);
   }
   SECTION("without -o the schema is the only thing on stdout; the request carries the meta-schema") {
-    auto r = run(dir, "infer --llm '" + a + "' '" + b + "'" + endpoint);
+    auto r = run_line(dir, "infer --llm '" + a + "' '" + b + "'" + endpoint);
     INFO(r.err);
     REQUIRE(r.status == 0);
     const json schema = json::parse(r.out);
@@ -139,7 +80,7 @@ TEST_CASE("infer --llm --text: free-text samples", "[cli][infer][llm]") {
   const std::string schema = R"({"type": "object", "properties": {"name": {"type": "string"}, "age": {"type": "integer"}}, "required": ["name", "age"]})";
   fake_server server(json::array({answer(R"({"schema": )" + schema +
                                          R"(, "instances": [{"name": "Ada", "age": 36}, {"name": "Bob", "age": 41}]})")}));
-  auto r = run(dir, "infer --llm --text '" + ada + "' '" + bob + "' --name Person --base-url " + server.base_url() +
+  auto r = run_line(dir, "infer --llm --text '" + ada + "' '" + bob + "' --name Person --base-url " + server.base_url() +
                         " --model fake-model");
   INFO(r.err);
   REQUIRE(r.status == 0);
@@ -155,7 +96,7 @@ TEST_CASE("infer --llm: exit statuses", "[cli][infer][llm]") {
 
   SECTION("still wrong after the reasks: exit 1, one line naming the problem") {
     fake_server server(json::array({answer(invalid_schema), answer(too_strict_schema)}));
-    auto r = run(dir, "infer --llm '" + a + "' '" + b + "' --max-reasks 1 --base-url " + server.base_url() +
+    auto r = run_line(dir, "infer --llm '" + a + "' '" + b + "' --max-reasks 1 --base-url " + server.base_url() +
                           " --model fake-model");
     CHECK(r.status == 1);
     CHECK(r.out.empty());
@@ -166,7 +107,7 @@ TEST_CASE("infer --llm: exit statuses", "[cli][infer][llm]") {
   }
   SECTION("--explain lists every request's problems before the error") {
     fake_server server(json::array({answer(invalid_schema), answer(too_strict_schema)}));
-    auto r = run(dir, "infer --llm --explain '" + a + "' '" + b + "' --max-reasks 1 --base-url " + server.base_url() +
+    auto r = run_line(dir, "infer --llm --explain '" + a + "' '" + b + "' --max-reasks 1 --base-url " + server.base_url() +
                           " --model fake-model");
     CHECK(r.status == 1);
     CHECK(r.err.find("infer: request 1: schema at /properties/id/type") != std::string::npos);
@@ -175,30 +116,30 @@ TEST_CASE("infer --llm: exit statuses", "[cli][infer][llm]") {
   SECTION("a sample that is not JSON: exit 2 naming the file, nothing sent") {
     fake_server server;
     const std::string bad = dir.write("bad.json", "{\"id\": ");
-    auto r = run(dir, "infer --llm '" + a + "' '" + bad + "' --base-url " + server.base_url() + " --model fake-model");
+    auto r = run_line(dir, "infer --llm '" + a + "' '" + bad + "' --base-url " + server.base_url() + " --model fake-model");
     CHECK(r.status == 2);
     CHECK(one_line(r.err));
     CHECK(r.err.find("bad.json") != std::string::npos);
     CHECK(server.request_count() == 0);
   }
   SECTION("model flags and --text need --llm; --mode tools is refused; a model is required") {
-    auto text = run(dir, "infer --text '" + a + "'");
+    auto text = run_line(dir, "infer --text '" + a + "'");
     CHECK(text.status == 2);
     CHECK(one_line(text.err));
     CHECK(text.err.find("--text needs --llm") != std::string::npos);
-    CHECK(run(dir, "infer '" + a + "' --model m").status == 2);
+    CHECK(run_line(dir, "infer '" + a + "' --model m").status == 2);
     fake_server server;
-    auto tools = run(dir, "infer --llm '" + a + "' --mode tools --model m --base-url " + server.base_url());
+    auto tools = run_line(dir, "infer --llm '" + a + "' --mode tools --model m --base-url " + server.base_url());
     CHECK(tools.status == 2);
     CHECK(tools.err.find("--mode") != std::string::npos);
-    auto no_model = run(dir, "infer --llm '" + a + "' --base-url " + server.base_url());
+    auto no_model = run_line(dir, "infer --llm '" + a + "' --base-url " + server.base_url());
     CHECK(no_model.status == 2);
     CHECK(no_model.err.find("--model") != std::string::npos);
     CHECK(server.request_count() == 0);
   }
   SECTION("the endpoint fails: exit 1 naming the base URL") {
     fake_server server(json::array({json{{"status", 401}, {"error", json{{"message", "bad key"}}}}}));
-    auto r = run(dir, "infer --llm '" + a + "' --base-url " + server.base_url() + " --model fake-model --api-key sk-secret-1");
+    auto r = run_line(dir, "infer --llm '" + a + "' --base-url " + server.base_url() + " --model fake-model --api-key sk-secret-1");
     CHECK(r.status == 1);
     CHECK(one_line(r.err));
     CHECK(r.err.find(server.base_url()) != std::string::npos);

@@ -1,76 +1,18 @@
 // SPDX-License-Identifier: MIT
 // `schemaforge structure` against the fake server: stdout holds only the instance, errors are
 // one line on stderr, exit statuses per the contract, and what the server received.
+#include "cli_process.hpp"
 #include "fake_server.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
-#include <sys/wait.h>
-
-#include <filesystem>
-#include <fstream>
-#include <random>
-#include <sstream>
 #include <string>
 
 using nlohmann::json;
 using schemaforge::testing::fake_server;
 
 namespace {
-
-namespace fs = std::filesystem;
-
-struct run_result {
-  int status = -1;
-  std::string out;
-  std::string err;
-};
-
-class scratch_dir {
- public:
-  scratch_dir() {
-    std::random_device random;
-    path_ = fs::temp_directory_path() / ("schemaforge-cli-structure-" + std::to_string(random()));
-    fs::create_directories(path_);
-  }
-  ~scratch_dir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  std::string write(const std::string& name, const std::string& text) const {
-    std::ofstream(path_ / name) << text;
-    return (path_ / name).string();
-  }
-  std::string path(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  fs::path path_;
-};
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
-
-// Runs the CLI with a clean endpoint environment, so the developer's own settings never leak in.
-run_result run(const scratch_dir& dir, const std::string& arguments, const std::string& input = "/dev/null") {
-  const std::string out = dir.path("stdout.txt"), err = dir.path("stderr.txt");
-  const std::string command = "cd '" + dir.path("") + "' && env -u OPENAI_BASE_URL -u OPENAI_API_KEY -u SCHEMAFORGE_MODEL '" SCHEMAFORGE_CLI "' " +
-                              arguments + " >'" + out + "' 2>'" + err + "' <'" + input + "'";
-  const int raw = std::system(command.c_str());
-  run_result result;
-  result.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-  result.out = slurp(out);
-  result.err = slurp(err);
-  return result;
-}
-
-bool one_line(const std::string& text) {
-  return !text.empty() && text.back() == '\n' && text.find('\n') == text.size() - 1;
-}
 
 const char* const person_schema = R"({"title": "Person", "type": "object",
   "properties": {"name": {"type": "string"}, "age": {"type": "integer", "minimum": 0}, "email": {"type": "string"}},
@@ -86,7 +28,7 @@ TEST_CASE("schemaforge structure", "[cli]") {
 
   SECTION("prints exactly one valid instance and nothing else") {
     server.push(json{{"content", R"({"name": "Ada", "age": 36, "email": null})"}});
-    auto r = run(dir, "structure --schema person.schema.json --text 'Ada Lovelace, 36'" + endpoint);
+    auto r = run_line(dir, "structure --schema person.schema.json --text 'Ada Lovelace, 36'" + endpoint);
     CHECK(r.status == 0);
     CHECK(r.err.empty());
     REQUIRE(one_line(r.out));
@@ -101,8 +43,8 @@ TEST_CASE("schemaforge structure", "[cli]") {
     dir.write("note.txt", "Grace Hopper, 85\n");
     server.push(json{{"content", R"({"name": "Grace", "age": 85})"}});
     server.push(json{{"content", R"({"name": "Grace", "age": 85})"}});
-    auto from_file = run(dir, "structure --schema person.schema.json --input note.txt" + endpoint);
-    auto from_stdin = run(dir, "structure --schema person.schema.json --input -" + endpoint, dir.path("note.txt"));
+    auto from_file = run_line(dir, "structure --schema person.schema.json --input note.txt" + endpoint);
+    auto from_stdin = run_line(dir, "structure --schema person.schema.json --input -" + endpoint, dir.path("note.txt"));
     CHECK(from_file.status == 0);
     CHECK(from_stdin.status == 0);
     REQUIRE(server.request_count() == 2);
@@ -111,7 +53,7 @@ TEST_CASE("schemaforge structure", "[cli]") {
   }
   SECTION("fenced JSON is repaired without a reask") {
     server.push(json{{"content", "```json\n{\"name\": \"Ada\", \"age\": 36}\n```"}});
-    auto r = run(dir, "structure --schema person.schema.json --text Ada --mode prompt" + endpoint);
+    auto r = run_line(dir, "structure --schema person.schema.json --text Ada --mode prompt" + endpoint);
     CHECK(r.status == 0);
     CHECK(json::parse(r.out)["name"] == "Ada");
     CHECK(server.request_count() == 1);
@@ -120,7 +62,7 @@ TEST_CASE("schemaforge structure", "[cli]") {
   SECTION("invalid answer → reask → valid; the reask carries the error pointer") {
     server.push(json{{"content", R"({"name": "Ada", "age": -3})"}});
     server.push(json{{"content", R"({"name": "Ada", "age": 3})"}});
-    auto r = run(dir, "structure --schema person.schema.json --text Ada --mode json" + endpoint);
+    auto r = run_line(dir, "structure --schema person.schema.json --text Ada --mode json" + endpoint);
     CHECK(r.status == 0);
     CHECK(json::parse(r.out)["age"] == 3);
     REQUIRE(server.request_count() == 2);
@@ -129,7 +71,7 @@ TEST_CASE("schemaforge structure", "[cli]") {
   SECTION("still invalid after the reasks: exit 1, one line, nothing on stdout") {
     server.push(json{{"content", R"({"name": "Ada", "age": -3})"}});
     server.push(json{{"content", R"({"name": 5, "age": 3})"}});
-    auto r = run(dir, "structure --schema person.schema.json --text Ada --mode json --max-reasks 1" + endpoint);
+    auto r = run_line(dir, "structure --schema person.schema.json --text Ada --mode json --max-reasks 1" + endpoint);
     CHECK(r.status == 1);
     CHECK(r.out.empty());
     CHECK(one_line(r.err));
@@ -140,14 +82,14 @@ TEST_CASE("schemaforge structure", "[cli]") {
   }
   SECTION("tools mode sends a forced function call") {
     server.push(json{{"tool_arguments", R"({"name": "Ada", "age": 36})"}, {"tool_name", "Person"}});
-    auto r = run(dir, "structure --schema person.schema.json --text Ada --mode tools" + endpoint);
+    auto r = run_line(dir, "structure --schema person.schema.json --text Ada --mode tools" + endpoint);
     CHECK(r.status == 0);
     CHECK(server.requests().at(0).json()["tool_choice"]["function"]["name"] == "Person");
   }
   SECTION("transport retries: --max-retries N means at most N+1 requests") {
     for (int i = 0; i < 3; ++i)
       server.push(json{{"status", 503}, {"headers", json{{"retry-after-ms", "1"}}}, {"error", json{{"message", "overloaded"}}}});
-    auto r = run(dir, "structure --schema person.schema.json --text Ada --base-url " + server.base_url() +
+    auto r = run_line(dir, "structure --schema person.schema.json --text Ada --base-url " + server.base_url() +
                           " --model fake-model --max-retries 1");
     CHECK(r.status == 1);
     CHECK(one_line(r.err));
@@ -155,18 +97,18 @@ TEST_CASE("schemaforge structure", "[cli]") {
   }
   SECTION("length and refusal end with a clear error") {
     server.push(json{{"content", "{\"na"}, {"finish_reason", "length"}});
-    auto length = run(dir, "structure --schema person.schema.json --text Ada" + endpoint);
+    auto length = run_line(dir, "structure --schema person.schema.json --text Ada" + endpoint);
     CHECK(length.status == 1);
     CHECK(length.err.rfind("schemaforge: error: length: ", 0) == 0);
     CHECK(length.err.find("max_tokens") != std::string::npos);
     server.push(json{{"refusal", "I won't."}});
-    auto refusal = run(dir, "structure --schema person.schema.json --text Ada" + endpoint);
+    auto refusal = run_line(dir, "structure --schema person.schema.json --text Ada" + endpoint);
     CHECK(refusal.status == 1);
     CHECK(refusal.err.find("I won't.") != std::string::npos);
   }
   SECTION("the API key never appears, even when the endpoint rejects it") {
     server.push(json{{"status", 401}, {"error", json{{"message", "Incorrect API key provided: sk-cli-secret-42"}}}});
-    auto r = run(dir, "structure --schema person.schema.json --text Ada --api-key sk-cli-secret-42" + endpoint);
+    auto r = run_line(dir, "structure --schema person.schema.json --text Ada --api-key sk-cli-secret-42" + endpoint);
     CHECK(r.status == 1);
     CHECK(one_line(r.err));
     CHECK(r.err.find("sk-cli-secret-42") == std::string::npos);
@@ -174,7 +116,7 @@ TEST_CASE("schemaforge structure", "[cli]") {
   }
   SECTION("--timeout bounds one attempt") {
     server.push(json{{"delay_ms", 2000}, {"content", R"({"name": "Ada", "age": 36})"}});
-    auto r = run(dir, "structure --schema person.schema.json --text Ada --timeout 0.2" + endpoint);
+    auto r = run_line(dir, "structure --schema person.schema.json --text Ada --timeout 0.2" + endpoint);
     CHECK(r.status == 1);
     CHECK(r.err.rfind("schemaforge: error: timeout: ", 0) == 0);
     const std::string where = " (" + server.base_url() + ")\n";
@@ -182,7 +124,7 @@ TEST_CASE("schemaforge structure", "[cli]") {
   }
   SECTION("--deadline bounds the whole call, retries included") {
     for (int i = 0; i < 3; ++i) server.push(json{{"delay_ms", 2000}, {"content", R"({"name": "Ada", "age": 36})"}});
-    auto r = run(dir, "structure --schema person.schema.json --text Ada --deadline 0.3 --base-url " + server.base_url() +
+    auto r = run_line(dir, "structure --schema person.schema.json --text Ada --deadline 0.3 --base-url " + server.base_url() +
                           " --model fake-model --max-retries 2");
     CHECK(r.status == 1);
     CHECK(r.out.empty());
@@ -206,7 +148,7 @@ TEST_CASE("schemaforge structure", "[cli]") {
              std::string("structure --schema person.schema.json --text a --base-url ") + server.base_url(),  // no model
          }) {
       INFO(args);
-      auto r = run(dir, args);
+      auto r = run_line(dir, args);
       CHECK(r.status == 2);
       CHECK(r.out.empty());
       CHECK(one_line(r.err));
@@ -226,8 +168,8 @@ TEST_CASE("schemaforge structure --stream", "[cli][stream]") {
   SECTION("stderr not a terminal: stdout is exactly the output without --stream, stderr stays empty") {
     server.push(json{{"content", R"({"name": "Ada", "age": 36, "email": null})"}});
     server.push(answer);
-    auto plain = run(dir, "structure --schema person.schema.json --text 'Ada Lovelace, 36'" + endpoint);
-    auto streamed = run(dir, "structure --schema person.schema.json --text 'Ada Lovelace, 36' --stream" + endpoint);
+    auto plain = run_line(dir, "structure --schema person.schema.json --text 'Ada Lovelace, 36'" + endpoint);
+    auto streamed = run_line(dir, "structure --schema person.schema.json --text 'Ada Lovelace, 36' --stream" + endpoint);
     CHECK(plain.status == 0);
     CHECK(streamed.status == 0);
     CHECK(streamed.out == plain.out);
@@ -239,7 +181,7 @@ TEST_CASE("schemaforge structure --stream", "[cli][stream]") {
   }
   SECTION("tools mode streams the call's arguments") {
     server.push(json{{"tool_arguments", R"({"name": "Bo", "age": 7, "email": "bo@example.org"})"}});
-    auto r = run(dir, "structure --schema person.schema.json --text Bo --mode tools --stream" + endpoint);
+    auto r = run_line(dir, "structure --schema person.schema.json --text Bo --mode tools --stream" + endpoint);
     CHECK(r.status == 0);
     CHECK(json::parse(r.out) == json{{"name", "Bo"}, {"age", 7}, {"email", "bo@example.org"}});
     CHECK(server.requests().at(0).json()["tools"].size() == 1);
@@ -249,7 +191,7 @@ TEST_CASE("schemaforge structure --stream", "[cli][stream]") {
     const json cut = {{"object", "chat.completion.chunk"}, {"model", "fake-model"},
                       {"choices", json::array({{{"index", 0}, {"delta", {{"content", R"({"name": "Ad)"}}}, {"finish_reason", nullptr}}})}};
     server.push(json{{"stream", json::array({cut.dump()})}, {"done", false}});
-    auto r = run(dir, "structure --schema person.schema.json --text Ada --stream" + endpoint);
+    auto r = run_line(dir, "structure --schema person.schema.json --text Ada --stream" + endpoint);
     INFO(r.err);
     CHECK(r.status == 1);
     CHECK(r.out.empty());
@@ -259,7 +201,7 @@ TEST_CASE("schemaforge structure --stream", "[cli][stream]") {
   SECTION("an invalid streamed answer is reasked, streamed again") {
     server.push(json{{"stream_content", json::array({R"({"name": 1, )", R"("age": 2})"})}});
     server.push(answer);
-    auto r = run(dir, "structure --schema person.schema.json --text Ada --stream" + endpoint);
+    auto r = run_line(dir, "structure --schema person.schema.json --text Ada --stream" + endpoint);
     CHECK(r.status == 0);
     CHECK(json::parse(r.out) == json{{"name", "Ada"}, {"age", 36}});
     REQUIRE(server.request_count() == 2);
