@@ -135,6 +135,11 @@ std::string template_text(const std::string& name, const render_options& options
   return builtin_template(name);
 }
 
+// Where the templates come from, for messages.
+std::string template_origin(const render_options& options) {
+  return options.template_dir.empty() ? "<built-in templates>" : options.template_dir;
+}
+
 // The header template with every `{{> name}}` of the known templates replaced by that template's
 // text. A standalone partial tag at the start of a line renders exactly as its text would in
 // place, so this changes no output; it lets the whole header be parsed once (kainjow parses a
@@ -144,10 +149,15 @@ std::string inlined_header_template(const render_options& options) {
   for (int depth = 0; depth < 4; ++depth) {  // partials may use partials; a cycle stops here
     bool replaced = false;
     for (const char* name : template_names) {
+      std::string partial;  // read once per name, when a tag uses it
+      bool partial_read = false;
       const std::string tags[] = {std::string("{{> ") + name + "}}", std::string("{{>") + name + "}}"};
       for (const std::string& tag : tags) {
         for (auto at = text.find(tag); at != std::string::npos; at = text.find(tag, at)) {
-          std::string partial = strip_standalone_lines(template_text(name, options));
+          if (!partial_read) {
+            partial = strip_standalone_lines(template_text(name, options));
+            partial_read = true;
+          }
           text.replace(at, tag.size(), partial);
           at += partial.size();
           replaced = true;
@@ -157,7 +167,7 @@ std::string inlined_header_template(const render_options& options) {
     if (!replaced) return text;
   }
   throw input_error({diagnostic::severity::error, "the templates include each other in a cycle; a partial may not include itself",
-                     options.template_dir.empty() ? "<built-in templates>" : options.template_dir, ""});
+                     template_origin(options), ""});
 }
 
 // Parsing the templates costs several times what rendering them does, so each thread keeps the
@@ -188,7 +198,7 @@ std::string render_header(const ir::module& module, const render_options& option
       throw input_error({diagnostic::severity::error, "template directory does not exist; pass a directory holding *.mustache files",
                          options.template_dir, ""});
   }
-  const std::string where = options.template_dir.empty() ? "<built-in templates>" : options.template_dir;
+  const std::string where = template_origin(options);
   mstch::mustache& tmpl = compiled_header_template(options);
   if (!tmpl.is_valid())
     throw input_error({diagnostic::severity::error, "invalid header template: " + tmpl.error_message(), where, ""});
