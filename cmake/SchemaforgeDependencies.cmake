@@ -8,5 +8,4 @@ find_package(Threads REQUIRED)
 
 # Header-only packages without CMake config files on Debian.
 find_path(SCHEMAFORGE_VALIJSON_INCLUDE_DIR valijson/validator.hpp REQUIRED)
-find_path(SCHEMAFORGE_MUSTACHE_INCLUDE_DIR kainjow/mustache.hpp REQUIRED)
 find_path(SCHEMAFORGE_CLI11_INCLUDE_DIR CLI/CLI.hpp REQUIRED)

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cinttypes>
 #include <cstdio>
+#include <memory>
 #include <set>
 
 namespace schemaforge::gen {
@@ -30,14 +31,65 @@ struct features {
   bool map = false, tuple = false, box = false, variant = false, big_schema = false;
 };
 
-std::string fnv1a_hex(const std::string& text) {
-  std::uint64_t h = 14695981039346656037ull;
-  for (unsigned char c : text) {
-    h ^= c;
-    h *= 1099511628211ull;
+// FNV-1a over the bytes nlohmann's compact dump() would write for a type's view, less its doc
+// comments (at every level) and its root_adl flag: what the guard names. The bytes go straight
+// into the hash, without the copy of the view and the text a dump would need.
+class shape_hasher : public nlohmann::detail::output_adapter_protocol<char> {
+ public:
+  void write_character(char c) override { mix(c); }
+  void write_characters(const char* s, std::size_t n) override {
+    for (std::size_t i = 0; i < n; ++i) mix(s[i]);
   }
+  std::uint64_t value() const { return h_; }
+
+ private:
+  void mix(char c) {
+    h_ ^= static_cast<unsigned char>(c);
+    h_ *= 1099511628211ull;
+  }
+  std::uint64_t h_ = 14695981039346656037ull;
+};
+
+// The view's keys are plain ASCII names, which dump() writes as they are.
+void write_key(const std::string& key, shape_hasher& hash, nlohmann::detail::serializer<json>& leaf_writer) {
+  bool plain = std::all_of(key.begin(), key.end(), [](char c) { return c >= 0x20 && c != '"' && c != '\\' && c < 0x7f; });
+  if (!plain) return leaf_writer.dump(json(key), false, false, 0);
+  hash.write_character('"');
+  hash.write_characters(key.data(), key.size());
+  hash.write_character('"');
+}
+
+void hash_shape(const json& j, shape_hasher& hash, nlohmann::detail::serializer<json>& leaf_writer, bool top) {
+  if (j.is_object()) {
+    hash.write_character('{');
+    bool first = true;
+    for (const auto& [key, value] : j.items()) {
+      if (key == "doc" || (top && key == "root_adl")) continue;
+      if (!first) hash.write_character(',');
+      first = false;
+      write_key(key, hash, leaf_writer);
+      hash.write_character(':');
+      hash_shape(value, hash, leaf_writer, false);
+    }
+    hash.write_character('}');
+  } else if (j.is_array()) {
+    hash.write_character('[');
+    for (std::size_t i = 0; i < j.size(); ++i) {
+      if (i) hash.write_character(',');
+      hash_shape(j[i], hash, leaf_writer, false);
+    }
+    hash.write_character(']');
+  } else {
+    leaf_writer.dump(j, false, false, 0);
+  }
+}
+
+std::string shape_hash_hex(const json& view) {
+  auto hash = std::make_shared<shape_hasher>();
+  nlohmann::detail::serializer<json> leaf_writer(hash, ' ');
+  hash_shape(view, *hash, leaf_writer, true);
   char buf[20];
-  std::snprintf(buf, sizeof buf, "%016" PRIx64, h);
+  std::snprintf(buf, sizeof buf, "%016" PRIx64, hash->value());
   return buf;
 }
 
@@ -264,7 +316,7 @@ class view_model_builder {
     }
     cpp += ">";
     v["target"] = cpp;
-    v["alternatives"] = alternatives;
+    v["alternatives"] = std::move(alternatives);
     if (!nt.discriminator.empty()) {
       json cases = json::array();
       std::string expected;
@@ -272,9 +324,11 @@ class view_model_builder {
         cases.push_back({{"index", i}, {"tag", naming::cpp_string_literal(nt.tags[i])}, {"reader", spells[i].reader}});
         expected += (i ? ", " : "") + json(nt.tags[i]).dump();
       }
-      v["discriminator"] = {{"key", naming::cpp_string_literal(nt.discriminator)},
-                            {"cases", cases},
-                            {"expected", naming::cpp_string_literal(expected)}};
+      json discriminator;
+      discriminator["key"] = naming::cpp_string_literal(nt.discriminator);
+      discriminator["cases"] = std::move(cases);
+      discriminator["expected"] = naming::cpp_string_literal(expected);
+      v["discriminator"] = std::move(discriminator);
       v["shape"] = false;
     } else {
       struct alt {
@@ -321,7 +375,10 @@ class view_model_builder {
       std::string expected;
       for (std::size_t i = 0; i < seen.size(); ++i)
         expected += (i == 0 ? "" : i + 1 == seen.size() ? " or " : ", ") + with_article(seen[i]);
-      v["shape"] = {{"cases", cases}, {"expected", expected}};
+      json shape;
+      shape["cases"] = std::move(cases);
+      shape["expected"] = expected;
+      v["shape"] = std::move(shape);
       v["discriminator"] = false;
     }
     return v;
@@ -352,7 +409,7 @@ class view_model_builder {
                                  {"json_text", naming::cpp_string_literal(json(e.value).dump())}});
           expected += (i ? ", " : "") + json(e.value).dump();
         }
-        v["enumerators"] = enumerators;
+        v["enumerators"] = std::move(enumerators);
         v["expected"] = naming::cpp_string_literal(expected);
         break;
       }
@@ -394,10 +451,7 @@ class view_model_builder {
     // headers in one namespace that define the same type identically define it once; defining it
     // differently still fails to compile, as it must. Whether this header's root is the union does
     // not change the union's code (its ADL functions have their own guard).
-    json shape = v;
-    strip_docs(shape);
-    shape.erase("root_adl");
-    v["guard"] = "SCHEMAFORGE_GENERATED_" + mangle(options_.cpp_namespace) + "_" + nt.name + "_" + fnv1a_hex(shape.dump());
+    v["guard"] = "SCHEMAFORGE_GENERATED_" + mangle(options_.cpp_namespace) + "_" + nt.name + "_" + shape_hash_hex(v);
     return v;
   }
 
@@ -406,15 +460,6 @@ class view_model_builder {
     const ir::named_type* t = &m_.types[m_.root];
     while (t->k == nkind::alias && t->target.k == kind::named && !t->target.nullable && t != &nt) t = &m_.types[t->target.ref];
     return t == &nt;
-  }
-
-  static void strip_docs(json& j) {
-    if (j.is_object()) {
-      j.erase("doc");
-      for (auto& [k, x] : j.items()) strip_docs(x);
-    } else if (j.is_array()) {
-      for (auto& x : j) strip_docs(x);
-    }
   }
 
   static std::string mangle(const std::string& ns) {
@@ -485,7 +530,7 @@ class view_model_builder {
         if (!optional) init = " = " + lit;
       }
       mv["init"] = init;
-      members.push_back(mv);
+      members.push_back(std::move(mv));
       equality += (equality.empty() ? "" : " && ") + ("a." + m.name + " == b." + m.name);
       if (m.default_value) {
         bool scalar = false;
@@ -506,12 +551,12 @@ class view_model_builder {
     });
     for (auto& m : members) m.erase("json_name");
     for (auto& m : emit_members) m.erase("json_name");
-    v["members"] = members;
-    v["emit_members"] = emit_members;
+    v["members"] = std::move(members);
+    v["emit_members"] = std::move(emit_members);
     v["has_members"] = !nt.members.empty();
     v["member_count"] = nt.members.size();
-    v["defaults"] = defaults;
     v["has_defaults"] = !defaults.empty();
+    v["defaults"] = std::move(defaults);
     v["equality"] = equality.empty() ? "true" : equality;
     v["eq_params"] = equality.empty() ? "const " + nt.name + "&, const " + nt.name + "&"
                                       : "const " + nt.name + "& a, const " + nt.name + "& b";

@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: MIT
+#include "mustache_template.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <charconv>
+
+namespace schemaforge::gen::mustache {
+namespace {
+
+using json = nlohmann::json;
+using node_kind = template_node::kind;
+
+bool truthy(const json* v) {
+  if (v == nullptr || v->is_null()) return false;
+  if (v->is_boolean()) return v->get<bool>();
+  if (v->is_array()) return !v->empty();
+  return true;
+}
+
+class renderer {
+ public:
+  renderer(const compiled_template& tmpl, std::string& out) : nodes_(tmpl.nodes), out_(out), line_start_(out.size()) {}
+
+  void render(const json& data) {
+    stack_.push_back(&data);
+    render_range(0, nodes_.size());
+    if (drops_line()) out_.resize(line_start_);
+  }
+
+ private:
+  void render_range(std::size_t begin, std::size_t end) {
+    for (std::size_t i = begin; i < end; ++i) {
+      const template_node& n = nodes_[i];
+      switch (n.k) {
+        case node_kind::text: out_ += n.text; break;
+        case node_kind::newline: end_line(n.text); break;
+        case node_kind::variable:
+          if (const json* v = lookup(n.path)) append_scalar(*v);
+          break;
+        case node_kind::section: {
+          const json* v = lookup(n.path);
+          if (truthy(v)) {
+            if (v->is_array()) {
+              for (const json& element : *v) render_section(i, element);
+            } else {
+              render_section(i, *v);
+            }
+          }
+          i = n.end - 1;
+          break;
+        }
+        case node_kind::inverted_section: {
+          const json* v = lookup(n.path);
+          if (!truthy(v)) render_section(i, v);
+          i = n.end - 1;
+          break;
+        }
+      }
+    }
+  }
+
+  // Entering and leaving a section marks the line (see drops_line).
+  void render_section(std::size_t at, const json* context) {
+    section_on_line_ = true;
+    if (context) stack_.push_back(context);
+    render_range(at + 1, nodes_[at].end);
+    if (context) stack_.pop_back();
+    section_on_line_ = true;
+  }
+  void render_section(std::size_t at, const json& context) { render_section(at, &context); }
+
+  bool drops_line() const {
+    if (!section_on_line_) return false;
+    for (std::size_t i = line_start_; i < out_.size(); ++i)
+      if (out_[i] != ' ' && out_[i] != '\t') return false;
+    return true;
+  }
+
+  void end_line(const std::string& newline) {
+    if (drops_line()) out_.resize(line_start_);
+    else out_ += newline;
+    line_start_ = out_.size();
+    section_on_line_ = false;
+  }
+
+  // From the innermost context outwards, the first in which the whole path resolves.
+  const json* lookup(const std::vector<std::string>& path) const {
+    if (path.empty()) return stack_.back();
+    for (auto ctx = stack_.rbegin(); ctx != stack_.rend(); ++ctx) {
+      const json* v = *ctx;
+      for (const std::string& key : path) {
+        if (!v->is_object()) {
+          v = nullptr;
+          break;
+        }
+        const auto& members = v->get_ref<const json::object_t&>();
+        auto it = members.find(key);
+        v = it == members.end() ? nullptr : &it->second;
+        if (v == nullptr) break;
+      }
+      if (v) return v;
+    }
+    return nullptr;
+  }
+
+  void append_scalar(const json& v) {
+    char buf[32];
+    switch (v.type()) {
+      case json::value_t::string: out_ += v.get_ref<const std::string&>(); break;
+      case json::value_t::number_integer: out_.append(buf, std::to_chars(buf, buf + sizeof buf, v.get<std::int64_t>()).ptr); break;
+      case json::value_t::number_unsigned: out_.append(buf, std::to_chars(buf, buf + sizeof buf, v.get<std::uint64_t>()).ptr); break;
+      case json::value_t::number_float: out_ += v.dump(); break;
+      default: break;  // booleans, null, arrays and objects render as nothing
+    }
+  }
+
+  const std::vector<template_node>& nodes_;
+  std::string& out_;
+  std::size_t line_start_;
+  bool section_on_line_ = false;
+  std::vector<const json*> stack_;
+};
+
+}  // namespace
+
+void render_template(const compiled_template& tmpl, const nlohmann::json& data, std::string& out) { renderer(tmpl, out).render(data); }
+
+}  // namespace schemaforge::gen::mustache

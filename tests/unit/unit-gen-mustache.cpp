@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: MIT
+#include "mustache/mustache_template.hpp"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <map>
+#include <string>
+
+using namespace schemaforge::gen::mustache;
+using nlohmann::json;
+using Catch::Contains;
+
+namespace {
+
+std::string render(const std::map<std::string, std::string>& templates, const json& data) {
+  auto source = [&](const std::string& name) -> std::optional<std::string> {
+    auto it = templates.find(name);
+    if (it == templates.end()) return std::nullopt;
+    return it->second;
+  };
+  std::string out;
+  render_template(compile_template("main", source), data, out);
+  return out;
+}
+
+std::string render(const std::string& text, const json& data) { return render({{"main", text}}, data); }
+
+std::string compile_error(const std::map<std::string, std::string>& templates) {
+  try {
+    render(templates, json::object());
+  } catch (const template_error& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+}  // namespace
+
+TEST_CASE("variables render strings and numbers as they are, nothing for other values") {
+  json data = {{"s", "a<b>&\"c\""}, {"i", -3}, {"u", 7u}, {"f", 1.5}, {"t", true}, {"n", nullptr}, {"o", {{"k", 1}}}, {"l", {1, 2}}};
+  CHECK(render("{{s}}|{{{s}}}|{{& s }}|{{i}}|{{u}}|{{f}}|{{t}}|{{n}}|{{o}}|{{l}}|{{missing}}", data) ==
+        "a<b>&\"c\"|a<b>&\"c\"|a<b>&\"c\"|-3|7|1.5|||||");
+}
+
+TEST_CASE("sections: arrays repeat, other truthy values push once, falsy values skip") {
+  json data = {{"items", {{{"name", "a"}}, {{"name", "b"}}}}, {"empty", json::array()}, {"no", false}, {"nothing", nullptr},
+               {"zero", 0}, {"blank", ""}, {"obj", {{"name", "inner"}}}, {"name", "outer"}};
+  CHECK(render("{{#items}}[{{name}}]{{/items}}", data) == "[a][b]");
+  CHECK(render("{{#empty}}x{{/empty}}{{#no}}x{{/no}}{{#nothing}}x{{/nothing}}{{#missing}}x{{/missing}}", data).empty());
+  CHECK(render("{{#zero}}0{{/zero}}{{#blank}}b{{/blank}}", data) == "0b");
+  CHECK(render("{{#obj}}{{name}}{{/obj}} {{name}}", data) == "inner outer");
+  CHECK(render("{{^empty}}e{{/empty}}{{^no}}n{{/no}}{{^missing}}m{{/missing}}{{^items}}x{{/items}}", data) == "enm");
+  SECTION("names resolve outwards through the contexts, {{.}} is the innermost") {
+    json nested = {{"outer", "o"}, {"list", {"x", "y"}}};
+    CHECK(render("{{#list}}{{.}}{{outer}},{{/list}}", nested) == "xo,yo,");
+  }
+  SECTION("a dotted name is a path, tried in each context in turn") {
+    json paths = {{"a", {{"b", {{"c", "deep"}}}}}, {"list", {{{"a", 1}}}}};
+    CHECK(render("{{a.b.c}}|{{a.x}}|{{#list}}{{a.b.c}}{{/list}}", paths) == "deep||deep");
+  }
+}
+
+TEST_CASE("standalone lines leave no trace; a section line that rendered only blanks is dropped") {
+  json data = {{"items", {"a", "b"}}, {"none", false}};
+  CHECK(render("begin\n  {{#items}}\n  - {{.}}\n  {{/items}}\nend\n", data) == "begin\n  - a\n  - b\nend\n");
+  CHECK(render("x\n  {{! a comment }}\ny\n", data) == "x\ny\n");
+  // Not standalone (there is text), but the section left the line blank: the line goes.
+  CHECK(render("a\n  {{#items}}{{none}}{{/items}}  \nb\n", data) == "a\nb\n");
+  // A skipped section marks nothing: the blank line stays.
+  CHECK(render("a\n  {{#none}}x{{/none}}\nb\n", data) == "a\n  \nb\n");
+  CHECK(render("a\r\nb\r\n", data) == "a\r\nb\r\n");
+}
+
+TEST_CASE("partials are compiled in place, with their own delimiters") {
+  std::map<std::string, std::string> templates = {{"main", "{{=<% %>=}}<%#items%><%> item%><%/items%>"}, {"item", "({{.}})"}};
+  CHECK(render(templates, json{{"items", {1, 2}}}) == "(1)(2)");
+  CHECK(render("{{=| |=}}|name| {{name}}|={{ }}=|{{name}}", json{{"name", "n"}}) == "n {{name}}n");
+}
+
+TEST_CASE("broken templates are reported with the template and line") {
+  CHECK_THAT(compile_error({{"main", "a\n{{#open}}\nb"}}), Contains("section \"open\" is never closed (main.mustache line 2)"));
+  CHECK_THAT(compile_error({{"main", "{{/close}}"}}), Contains("section \"close\" is closed but was never opened"));
+  CHECK_THAT(compile_error({{"main", "{{#a}}{{#b}}{{/a}}{{/b}}"}}), Contains("section \"b\" is not closed before \"a\" is"));
+  CHECK_THAT(compile_error({{"main", "x\ny {{name"}}), Contains("unclosed tag \"{{name\" (main.mustache line 2)"));
+  CHECK_THAT(compile_error({{"main", "{{> nope}}"}}), Contains("partial \"nope\" does not exist"));
+  CHECK_THAT(compile_error({{"main", "{{> main}}"}}), Contains("a partial may not include itself"));
+  CHECK_THAT(compile_error({{"main", "{{=<%>=}}"}}), Contains("invalid set-delimiter tag"));
+}
