@@ -6,6 +6,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <exception>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -24,18 +25,20 @@ struct generate_options {
 
 void run_generate(const generate_options& o) {
   // Everything is generated before anything is written: one bad schema leaves DIR untouched.
-  std::vector<gen::generated_header> headers;
+  // Schemas are generated on every core; what is reported reads as if they ran one by one: the
+  // warnings of each schema up to the first that fails, then its error.
+  std::vector<gen::header_outcome> outcomes = gen::generate_headers(o.schemas, o.render);
   std::set<std::string> names;
-  for (const auto& schema : o.schemas) {
-    auto header = gen::generate_header(schema, o.render);
+  for (std::size_t i = 0; i < outcomes.size(); ++i) {
+    if (outcomes[i].error) std::rethrow_exception(outcomes[i].error);
+    const gen::generated_header& header = outcomes[i].header;
     for (const auto& w : header.warnings) std::cerr << "schemaforge: warning: " << w.to_string() << '\n';
     if (!names.insert(header.file_name).second)
-      throw command_failure(exit_bad_input, "two schemas would both write " + header.file_name + " (" + schema +
+      throw command_failure(exit_bad_input, "two schemas would both write " + header.file_name + " (" + o.schemas[i] +
                                                 "); rename one of them or generate them into different directories");
-    headers.push_back(std::move(header));
   }
-  for (const auto& header : headers)
-    gen::write_file_if_changed((std::filesystem::path(o.output_dir) / header.file_name).string(), header.text);
+  for (const auto& outcome : outcomes)
+    gen::write_file_if_changed((std::filesystem::path(o.output_dir) / outcome.header.file_name).string(), outcome.header.text);
 }
 
 }  // namespace

@@ -785,8 +785,8 @@ using decode_error = ::schemaforge_generated_detail_v1::decode_error;
 struct New;
 struct New2;
 struct Class;
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_ClassToken_44afec15180cbd9b
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_ClassToken_44afec15180cbd9b
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_ClassToken_ae2cda2d904ff1b7
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_ClassToken_ae2cda2d904ff1b7
 enum class ClassToken {
   kEof,
   kEOF2,
@@ -800,25 +800,25 @@ enum class ClassToken {
   kEmpty,
   kU2713,
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ClassToken_44afec15180cbd9b
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ClassToken_ae2cda2d904ff1b7
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_New_c7cc997e7c63652c
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_New_c7cc997e7c63652c
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_New_553e6254a39c62c2
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_New_553e6254a39c62c2
 struct New {
   std::optional<std::string> this_;
   std::optional<std::int64_t> auto_;
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_New_c7cc997e7c63652c
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_New_553e6254a39c62c2
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_New2_35122f8133393632
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_New2_35122f8133393632
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_New2_89457ba9c3440d9c
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_New2_89457ba9c3440d9c
 struct New2 {
   std::optional<bool> delete_;
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_New2_35122f8133393632
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_New2_89457ba9c3440d9c
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Class_1dea7bf44e3e3c9a
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Class_1dea7bf44e3e3c9a
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Class_ef61211f290caf57
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Class_ef61211f290caf57
 /// Hostile names. A comment end * / and start / * inside, "quotes", a backslash at the end \ (backslash)
 struct Class {
   /// A keyword * / with a comment end
@@ -847,7 +847,7 @@ struct Class {
     return R"sf({"$schema":"https://json-schema.org/draft/2020-12/schema","title":"class","description":"Hostile names. A comment end */ and start /* inside, \"quotes\", a backslash at the end \\","type":"object","properties":{"class":{"type":"string","description":"A keyword */ with a comment end"},"namespace":{"type":"string"},"int":{"type":"integer"},"first-name":{"type":"string"},"last name":{"type":"string"},"2ndLine":{"type":"string"},"@type":{"type":"string"},"user_id":{"type":"integer"},"userId":{"type":"integer"},"UserID":{"type":"integer"},"donn\u00e9es":{"type":"string"},"":{"type":"string"},"std":{"type":"string"},"errno":{"type":"integer"},"json_schema":{"type":"string"},"a/b~c":{"type":"string"},"quote\"d":{"type":"string"},"token":{"enum":["eof","EOF","null","NULL","true","errno","int","BUFSIZ","in-progress","","\u2713"]},"new":{"$ref":"#/$defs/new"},"New":{"$ref":"#/$defs/New"}},"required":["class","first-name","int","token"],"$defs":{"new":{"type":"object","properties":{"this":{"type":"string"},"auto":{"type":"integer"}}},"New":{"type":"object","properties":{"delete":{"type":"boolean"}}}}})sf";
   }
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Class_1dea7bf44e3e3c9a
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Class_ef61211f290caf57
 
 namespace schemaforge_io {
 inline void read_ClassToken(const nlohmann::json& j, ClassToken& v, const schemaforge_detail::path& p);
@@ -868,8 +868,8 @@ inline void pull_Class(schemaforge_detail::cursor& c, Class& v, const schemaforg
 inline void emit_Class(std::string& out, const Class& v);
 }  // namespace schemaforge_io
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_ClassToken_44afec15180cbd9b_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_ClassToken_44afec15180cbd9b_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_ClassToken_ae2cda2d904ff1b7_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_ClassToken_ae2cda2d904ff1b7_IO
 inline void schemaforge_io::read_ClassToken(const nlohmann::json& j, ClassToken& v, const schemaforge_detail::path& p) {
   if (!j.is_string()) schemaforge_detail::fail_type(p, "a string", j);
   const std::string& s = *j.get_ptr<const nlohmann::json::string_t*>();
@@ -1060,10 +1060,10 @@ inline ClassToken parse_ClassToken(std::string_view text) {
 inline std::string dump_ClassToken(const ClassToken& v) {
   return schemaforge_detail::dump_document<schemaforge_io::emit_ClassToken, schemaforge_io::write_ClassToken, ClassToken>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ClassToken_44afec15180cbd9b_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ClassToken_ae2cda2d904ff1b7_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_New_c7cc997e7c63652c_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_New_c7cc997e7c63652c_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_New_553e6254a39c62c2_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_New_553e6254a39c62c2_IO
 inline void schemaforge_io::read_New(const nlohmann::json& j, New& v, const schemaforge_detail::path& p) {
   const auto& o = schemaforge_detail::object_of(j, p);
   schemaforge_detail::read_member<schemaforge_detail::read_string>(o, "this", v.this_, p, false, schemaforge_detail::null_is::error);
@@ -1129,10 +1129,10 @@ inline New parse_New(std::string_view text) {
 inline std::string dump_New(const New& v) {
   return schemaforge_detail::dump_document<schemaforge_io::emit_New, schemaforge_io::write_New, New>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_New_c7cc997e7c63652c_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_New_553e6254a39c62c2_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_New2_35122f8133393632_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_New2_35122f8133393632_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_New2_89457ba9c3440d9c_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_New2_89457ba9c3440d9c_IO
 inline void schemaforge_io::read_New2(const nlohmann::json& j, New2& v, const schemaforge_detail::path& p) {
   const auto& o = schemaforge_detail::object_of(j, p);
   schemaforge_detail::read_member<schemaforge_detail::read_bool>(o, "delete", v.delete_, p, false, schemaforge_detail::null_is::error);
@@ -1186,10 +1186,10 @@ inline New2 parse_New2(std::string_view text) {
 inline std::string dump_New2(const New2& v) {
   return schemaforge_detail::dump_document<schemaforge_io::emit_New2, schemaforge_io::write_New2, New2>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_New2_35122f8133393632_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_New2_89457ba9c3440d9c_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Class_1dea7bf44e3e3c9a_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Class_1dea7bf44e3e3c9a_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Class_ef61211f290caf57_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Class_ef61211f290caf57_IO
 inline void schemaforge_io::read_Class(const nlohmann::json& j, Class& v, const schemaforge_detail::path& p) {
   const auto& o = schemaforge_detail::object_of(j, p);
   schemaforge_detail::read_required<schemaforge_detail::read_string>(o, "class", v.class_, p);
@@ -1478,6 +1478,6 @@ inline std::string dump_Class_array(const std::vector<Class>& v) {
   return schemaforge_detail::dump_document<schemaforge_detail::emit_array<schemaforge_io::emit_Class, Class>,
                                            schemaforge_detail::write_array<schemaforge_io::write_Class, Class>, std::vector<Class>>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Class_1dea7bf44e3e3c9a_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Class_ef61211f290caf57_IO
 
 }  // namespace schemaforge_generated

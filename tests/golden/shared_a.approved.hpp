@@ -823,21 +823,21 @@ using decode_error = ::schemaforge_generated_detail_v1::decode_error;
 
 struct Address;
 struct Shipment;
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_ShipmentReference_87b7303426ea1cd6
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_ShipmentReference_87b7303426ea1cd6
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_ShipmentReference_73357180706e3f94
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_ShipmentReference_73357180706e3f94
 using ShipmentReference = std::variant<std::string, std::int64_t>;
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ShipmentReference_87b7303426ea1cd6
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ShipmentReference_73357180706e3f94
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Address_e4ec77ab705a3e20
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Address_e4ec77ab705a3e20
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Address_a0abd17493dcbb6f
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Address_a0abd17493dcbb6f
 struct Address {
   std::optional<std::string> street;
   std::string city;
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Address_e4ec77ab705a3e20
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Address_a0abd17493dcbb6f
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Shipment_166d1a8443f16379
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Shipment_166d1a8443f16379
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Shipment_e112194c3f38f821
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Shipment_e112194c3f38f821
 /// Shares Address and a variant shape with shared_b.json: both headers compile in one TU and namespace.
 struct Shipment {
   Address to;
@@ -847,7 +847,7 @@ struct Shipment {
     return R"sf({"title":"Shipment","description":"Shares Address and a variant shape with shared_b.json: both headers compile in one TU and namespace.","type":"object","properties":{"to":{"$ref":"#/$defs/Address"},"reference":{"type":["string","integer"]}},"required":["to","reference"],"$defs":{"Address":{"type":"object","properties":{"street":{"type":"string"},"city":{"type":"string"}},"required":["city"]}}})sf";
   }
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Shipment_166d1a8443f16379
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Shipment_e112194c3f38f821
 
 namespace schemaforge_io {
 inline void read_ShipmentReference(const nlohmann::json& j, ShipmentReference& v, const schemaforge_detail::path& p);
@@ -864,8 +864,8 @@ inline void pull_Shipment(schemaforge_detail::cursor& c, Shipment& v, const sche
 inline void emit_Shipment(std::string& out, const Shipment& v);
 }  // namespace schemaforge_io
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_ShipmentReference_87b7303426ea1cd6_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_ShipmentReference_87b7303426ea1cd6_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_ShipmentReference_73357180706e3f94_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_ShipmentReference_73357180706e3f94_IO
 inline void schemaforge_io::read_ShipmentReference(const nlohmann::json& j, ShipmentReference& v, const schemaforge_detail::path& p) {
   if (j.is_string()) {
     schemaforge_detail::read_alternative<0, schemaforge_detail::read_string>(j, v, p);
@@ -920,10 +920,10 @@ inline ShipmentReference parse_ShipmentReference(std::string_view text) {
 inline std::string dump_ShipmentReference(const ShipmentReference& v) {
   return schemaforge_detail::dump_document<schemaforge_io::emit_ShipmentReference, schemaforge_io::write_ShipmentReference, ShipmentReference>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ShipmentReference_87b7303426ea1cd6_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ShipmentReference_73357180706e3f94_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Address_e4ec77ab705a3e20_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Address_e4ec77ab705a3e20_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Address_a0abd17493dcbb6f_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Address_a0abd17493dcbb6f_IO
 inline void schemaforge_io::read_Address(const nlohmann::json& j, Address& v, const schemaforge_detail::path& p) {
   const auto& o = schemaforge_detail::object_of(j, p);
   schemaforge_detail::read_member<schemaforge_detail::read_string>(o, "street", v.street, p, false, schemaforge_detail::null_is::error);
@@ -988,10 +988,10 @@ inline Address parse_Address(std::string_view text) {
 inline std::string dump_Address(const Address& v) {
   return schemaforge_detail::dump_document<schemaforge_io::emit_Address, schemaforge_io::write_Address, Address>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Address_e4ec77ab705a3e20_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Address_a0abd17493dcbb6f_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Shipment_166d1a8443f16379_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Shipment_166d1a8443f16379_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Shipment_e112194c3f38f821_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Shipment_e112194c3f38f821_IO
 inline void schemaforge_io::read_Shipment(const nlohmann::json& j, Shipment& v, const schemaforge_detail::path& p) {
   const auto& o = schemaforge_detail::object_of(j, p);
   schemaforge_detail::read_required<schemaforge_io::read_Address>(o, "to", v.to, p);
@@ -1066,6 +1066,6 @@ inline std::string dump_Shipment_array(const std::vector<Shipment>& v) {
   return schemaforge_detail::dump_document<schemaforge_detail::emit_array<schemaforge_io::emit_Shipment, Shipment>,
                                            schemaforge_detail::write_array<schemaforge_io::write_Shipment, Shipment>, std::vector<Shipment>>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Shipment_166d1a8443f16379_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Shipment_e112194c3f38f821_IO
 
 }  // namespace schemaforge_generated

@@ -865,51 +865,51 @@ struct ShapesByShapeOption6;
 struct Circle;
 struct Shapes;
 struct Square;
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesTaggedItem_c8cfae0cc500d3dd
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesTaggedItem_c8cfae0cc500d3dd
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesTaggedItem_8d0290e4a7d7a2f9
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesTaggedItem_8d0290e4a7d7a2f9
 using ShapesTaggedItem = std::variant<Circle, Square>;
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesTaggedItem_c8cfae0cc500d3dd
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesTaggedItem_8d0290e4a7d7a2f9
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShape_40dbf3efb315fa0d
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShape_40dbf3efb315fa0d
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShape_f77683f1bea7ae57
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShape_f77683f1bea7ae57
 using ShapesByShape = std::variant<std::string, std::int64_t, double, std::vector<std::string>, ShapesByShapeOption5, ShapesByShapeOption6>;
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShape_40dbf3efb315fa0d
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShape_f77683f1bea7ae57
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesMixedEnum_336a2fe25ea1e0c6
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesMixedEnum_336a2fe25ea1e0c6
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesMixedEnum_2775d56a5dc19403
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesMixedEnum_2775d56a5dc19403
 using ShapesMixedEnum = nlohmann::json;
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesMixedEnum_336a2fe25ea1e0c6
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesMixedEnum_2775d56a5dc19403
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesLevel_e8c2e695a083a867
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesLevel_e8c2e695a083a867
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesLevel_593e7af49b93c40d
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesLevel_593e7af49b93c40d
 using ShapesLevel = std::int64_t;
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesLevel_e8c2e695a083a867
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesLevel_593e7af49b93c40d
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption5_4f357c9428fc7244
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption5_4f357c9428fc7244
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption5_43d195737e5d8cf7
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption5_43d195737e5d8cf7
 struct ShapesByShapeOption5 {
   double x{};
   double y{};
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption5_4f357c9428fc7244
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption5_43d195737e5d8cf7
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption6_32157e2d7f54fa9f
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption6_32157e2d7f54fa9f
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption6_3303c2a585309c45
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption6_3303c2a585309c45
 struct ShapesByShapeOption6 {
   std::string label;
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption6_32157e2d7f54fa9f
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption6_3303c2a585309c45
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Circle_e4935ab0493d48dc
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Circle_e4935ab0493d48dc
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Circle_7e1e05d85baf47bd
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Circle_7e1e05d85baf47bd
 struct Circle {
   std::string kind = "circle";
   double radius{};
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Circle_e4935ab0493d48dc
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Circle_7e1e05d85baf47bd
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Shapes_9e5415c5b4a86fd1
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Shapes_9e5415c5b4a86fd1
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Shapes_83e2706d32f8b625
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Shapes_83e2706d32f8b625
 struct Shapes {
   std::vector<ShapesTaggedItem> tagged;
   ShapesByShape by_shape;
@@ -925,15 +925,15 @@ struct Shapes {
     return R"sf({"$schema":"https://json-schema.org/draft/2020-12/schema","title":"Shapes","type":"object","properties":{"tagged":{"type":"array","items":{"oneOf":[{"$ref":"#/$defs/Circle"},{"$ref":"#/$defs/Square"}]}},"by_shape":{"anyOf":[{"type":"string"},{"type":"integer"},{"type":"number"},{"type":"array","items":{"type":"string"}},{"type":"object","properties":{"x":{"type":"number"},"y":{"type":"number"}},"required":["x","y"]},{"type":"object","properties":{"label":{"type":"string"}},"required":["label"]}]},"maybe":{"oneOf":[{"$ref":"#/$defs/Circle"},{"type":"null"}]},"pair":{"type":"array","prefixItems":[{"type":"number"},{"type":"string"}],"items":false},"mixed_enum":{"enum":["a",1,true]},"level":{"type":"integer","enum":[1,2,3]},"version":{"const":2},"anything":{},"free_object":{"type":"object"}},"required":["tagged","by_shape","maybe","version"],"$defs":{"Circle":{"type":"object","properties":{"kind":{"const":"circle"},"radius":{"type":"number"}},"required":["kind","radius"]},"Square":{"type":"object","properties":{"kind":{"const":"square"},"side":{"type":"number"}},"required":["kind","side"]}}})sf";
   }
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Shapes_9e5415c5b4a86fd1
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Shapes_83e2706d32f8b625
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Square_873caa31d7285dbf
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Square_873caa31d7285dbf
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Square_4df1571fd505f7cb
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Square_4df1571fd505f7cb
 struct Square {
   std::string kind = "square";
   double side{};
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Square_873caa31d7285dbf
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Square_4df1571fd505f7cb
 
 namespace schemaforge_io {
 inline void read_ShapesTaggedItem(const nlohmann::json& j, ShapesTaggedItem& v, const schemaforge_detail::path& p);
@@ -974,8 +974,8 @@ inline void pull_Square(schemaforge_detail::cursor& c, Square& v, const schemafo
 inline void emit_Square(std::string& out, const Square& v);
 }  // namespace schemaforge_io
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesTaggedItem_c8cfae0cc500d3dd_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesTaggedItem_c8cfae0cc500d3dd_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesTaggedItem_8d0290e4a7d7a2f9_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesTaggedItem_8d0290e4a7d7a2f9_IO
 inline void schemaforge_io::read_ShapesTaggedItem(const nlohmann::json& j, ShapesTaggedItem& v, const schemaforge_detail::path& p) {
   const std::string& tag = schemaforge_detail::read_tag(j, "kind", p);
   if (tag == "circle") {
@@ -1031,10 +1031,10 @@ inline ShapesTaggedItem parse_ShapesTaggedItem(std::string_view text) {
 inline std::string dump_ShapesTaggedItem(const ShapesTaggedItem& v) {
   return schemaforge_detail::dump_document<schemaforge_io::emit_ShapesTaggedItem, schemaforge_io::write_ShapesTaggedItem, ShapesTaggedItem>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesTaggedItem_c8cfae0cc500d3dd_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesTaggedItem_8d0290e4a7d7a2f9_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShape_40dbf3efb315fa0d_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShape_40dbf3efb315fa0d_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShape_f77683f1bea7ae57_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShape_f77683f1bea7ae57_IO
 inline void schemaforge_io::read_ShapesByShape(const nlohmann::json& j, ShapesByShape& v, const schemaforge_detail::path& p) {
   if (j.is_string()) {
     schemaforge_detail::read_alternative<0, schemaforge_detail::read_string>(j, v, p);
@@ -1123,10 +1123,10 @@ inline ShapesByShape parse_ShapesByShape(std::string_view text) {
 inline std::string dump_ShapesByShape(const ShapesByShape& v) {
   return schemaforge_detail::dump_document<schemaforge_io::emit_ShapesByShape, schemaforge_io::write_ShapesByShape, ShapesByShape>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShape_40dbf3efb315fa0d_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShape_f77683f1bea7ae57_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesMixedEnum_336a2fe25ea1e0c6_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesMixedEnum_336a2fe25ea1e0c6_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesMixedEnum_2775d56a5dc19403_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesMixedEnum_2775d56a5dc19403_IO
 inline void schemaforge_io::read_ShapesMixedEnum(const nlohmann::json& j, ShapesMixedEnum& v, const schemaforge_detail::path& p) {
   static const nlohmann::json allowed = nlohmann::json::parse("[\"a\",1,true]");
   schemaforge_detail::read_any(j, v, p);
@@ -1150,10 +1150,10 @@ inline ShapesMixedEnum parse_ShapesMixedEnum(std::string_view text) {
 inline std::string dump_ShapesMixedEnum(const ShapesMixedEnum& v) {
   return schemaforge_detail::dump_document<schemaforge_io::emit_ShapesMixedEnum, schemaforge_io::write_ShapesMixedEnum, ShapesMixedEnum>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesMixedEnum_336a2fe25ea1e0c6_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesMixedEnum_2775d56a5dc19403_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesLevel_e8c2e695a083a867_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesLevel_e8c2e695a083a867_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesLevel_593e7af49b93c40d_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesLevel_593e7af49b93c40d_IO
 inline void schemaforge_io::read_ShapesLevel(const nlohmann::json& j, ShapesLevel& v, const schemaforge_detail::path& p) {
   static const nlohmann::json allowed = nlohmann::json::parse("[1,2,3]");
   schemaforge_detail::read_int(j, v, p);
@@ -1177,10 +1177,10 @@ inline ShapesLevel parse_ShapesLevel(std::string_view text) {
 inline std::string dump_ShapesLevel(const ShapesLevel& v) {
   return schemaforge_detail::dump_document<schemaforge_io::emit_ShapesLevel, schemaforge_io::write_ShapesLevel, ShapesLevel>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesLevel_e8c2e695a083a867_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesLevel_593e7af49b93c40d_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption5_4f357c9428fc7244_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption5_4f357c9428fc7244_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption5_43d195737e5d8cf7_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption5_43d195737e5d8cf7_IO
 inline void schemaforge_io::read_ShapesByShapeOption5(const nlohmann::json& j, ShapesByShapeOption5& v, const schemaforge_detail::path& p) {
   const auto& o = schemaforge_detail::object_of(j, p);
   schemaforge_detail::read_required<schemaforge_detail::read_number>(o, "x", v.x, p);
@@ -1244,10 +1244,10 @@ inline ShapesByShapeOption5 parse_ShapesByShapeOption5(std::string_view text) {
 inline std::string dump_ShapesByShapeOption5(const ShapesByShapeOption5& v) {
   return schemaforge_detail::dump_document<schemaforge_io::emit_ShapesByShapeOption5, schemaforge_io::write_ShapesByShapeOption5, ShapesByShapeOption5>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption5_4f357c9428fc7244_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption5_43d195737e5d8cf7_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption6_32157e2d7f54fa9f_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption6_32157e2d7f54fa9f_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption6_3303c2a585309c45_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption6_3303c2a585309c45_IO
 inline void schemaforge_io::read_ShapesByShapeOption6(const nlohmann::json& j, ShapesByShapeOption6& v, const schemaforge_detail::path& p) {
   const auto& o = schemaforge_detail::object_of(j, p);
   schemaforge_detail::read_required<schemaforge_detail::read_string>(o, "label", v.label, p);
@@ -1300,10 +1300,10 @@ inline ShapesByShapeOption6 parse_ShapesByShapeOption6(std::string_view text) {
 inline std::string dump_ShapesByShapeOption6(const ShapesByShapeOption6& v) {
   return schemaforge_detail::dump_document<schemaforge_io::emit_ShapesByShapeOption6, schemaforge_io::write_ShapesByShapeOption6, ShapesByShapeOption6>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption6_32157e2d7f54fa9f_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption6_3303c2a585309c45_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Circle_e4935ab0493d48dc_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Circle_e4935ab0493d48dc_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Circle_7e1e05d85baf47bd_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Circle_7e1e05d85baf47bd_IO
 inline void schemaforge_io::read_Circle(const nlohmann::json& j, Circle& v, const schemaforge_detail::path& p) {
   const auto& o = schemaforge_detail::object_of(j, p);
   schemaforge_detail::read_required<schemaforge_detail::read_string>(o, "kind", v.kind, p);
@@ -1369,10 +1369,10 @@ inline Circle parse_Circle(std::string_view text) {
 inline std::string dump_Circle(const Circle& v) {
   return schemaforge_detail::dump_document<schemaforge_io::emit_Circle, schemaforge_io::write_Circle, Circle>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Circle_e4935ab0493d48dc_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Circle_7e1e05d85baf47bd_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Shapes_9e5415c5b4a86fd1_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Shapes_9e5415c5b4a86fd1_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Shapes_83e2706d32f8b625_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Shapes_83e2706d32f8b625_IO
 inline void schemaforge_io::read_Shapes(const nlohmann::json& j, Shapes& v, const schemaforge_detail::path& p) {
   const auto& o = schemaforge_detail::object_of(j, p);
   schemaforge_detail::read_required<schemaforge_detail::read_array<schemaforge_io::read_ShapesTaggedItem, ShapesTaggedItem>>(o, "tagged", v.tagged, p);
@@ -1531,10 +1531,10 @@ inline std::string dump_Shapes_array(const std::vector<Shapes>& v) {
   return schemaforge_detail::dump_document<schemaforge_detail::emit_array<schemaforge_io::emit_Shapes, Shapes>,
                                            schemaforge_detail::write_array<schemaforge_io::write_Shapes, Shapes>, std::vector<Shapes>>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Shapes_9e5415c5b4a86fd1_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Shapes_83e2706d32f8b625_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Square_873caa31d7285dbf_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Square_873caa31d7285dbf_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Square_4df1571fd505f7cb_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Square_4df1571fd505f7cb_IO
 inline void schemaforge_io::read_Square(const nlohmann::json& j, Square& v, const schemaforge_detail::path& p) {
   const auto& o = schemaforge_detail::object_of(j, p);
   schemaforge_detail::read_required<schemaforge_detail::read_string>(o, "kind", v.kind, p);
@@ -1600,6 +1600,6 @@ inline Square parse_Square(std::string_view text) {
 inline std::string dump_Square(const Square& v) {
   return schemaforge_detail::dump_document<schemaforge_io::emit_Square, schemaforge_io::write_Square, Square>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Square_873caa31d7285dbf_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Square_4df1571fd505f7cb_IO
 
 }  // namespace schemaforge_generated

@@ -110,3 +110,29 @@ TEST_CASE("generate_header and write_file_if_changed") {
   CHECK(write_file_if_changed(out, header.text + "// changed\n"));
   CHECK_THROWS_AS(generate_header((dir / "absent.json").string()), input_error);
 }
+
+TEST_CASE("generate_headers keeps the order of its schemas and gives each its own outcome") {
+  auto dir = temp_dir("generate-many");
+  std::vector<std::string> paths;
+  for (int i = 0; i < 9; ++i) {
+    auto path = dir / ("s" + std::to_string(i) + ".schema.json");
+    if (i == 4) std::ofstream(path) << "{\"type\": \"object\", \"properties\": {\"a\": {\"type\": 7}}}";
+    else std::ofstream(path) << R"({"title":"Item)" << char('A' + i) << R"(","type":"object","properties":{"a":{"type":"string"}}})";
+    paths.push_back(path.string());
+  }
+  for (unsigned threads : {1u, 3u, 0u}) {
+    auto outcomes = generate_headers(paths, {}, threads);
+    REQUIRE(outcomes.size() == paths.size());
+    for (std::size_t i = 0; i < paths.size(); ++i) {
+      if (i == 4) {
+        REQUIRE(outcomes[i].error);
+        CHECK_THROWS_WITH(std::rethrow_exception(outcomes[i].error), Contains("/properties/a/type"));
+        continue;
+      }
+      REQUIRE_FALSE(outcomes[i].error);
+      CHECK(outcomes[i].header.file_name == "s" + std::to_string(i) + ".hpp");
+      CHECK(outcomes[i].header.text == generate_header(paths[i]).text);
+      CHECK_THAT(outcomes[i].header.text, Contains(std::string("struct Item") + char('A' + i) + " {"));
+    }
+  }
+}

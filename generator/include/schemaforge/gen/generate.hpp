@@ -4,7 +4,9 @@
 #include <schemaforge/gen/diagnostic.hpp>
 #include <schemaforge/gen/render.hpp>
 
+#include <exception>
 #include <string>
+#include <vector>
 
 // The whole generator in one call: schema file -> C++17 header text. The stages are public too:
 // schema_loader.hpp (file -> IR), render.hpp (IR -> text), naming.hpp (identifier rules).
@@ -19,6 +21,18 @@ struct generated_header {
 // Loads `schema_path` and renders its header. Throws input_error (file + JSON pointer) for an
 // unreadable file, invalid JSON, an invalid schema, a bad namespace or a broken template.
 generated_header generate_header(const std::string& schema_path, const render_options& options = {});
+
+// One schema's outcome in generate_headers: its header, or what generate_header threw.
+struct header_outcome {
+  generated_header header;
+  std::exception_ptr error;  // set when the schema failed; `header` is then empty
+};
+
+// generate_header for many schemas, spread over `threads` threads (0: one per core, never more
+// than there are schemas). Outcomes are in the order of `schema_paths`, and each is what
+// generate_header would give for that schema alone.
+std::vector<header_outcome> generate_headers(const std::vector<std::string>& schema_paths, const render_options& options = {},
+                                             unsigned threads = 0);
 
 // Writes `text` to `path` unless the file already holds exactly that text, so a build system
 // sees an unchanged timestamp when nothing changed. Creates missing parent directories.
