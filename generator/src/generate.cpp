@@ -6,7 +6,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <iterator>
+#include <string>
 
 namespace schemaforge::gen {
 
@@ -20,14 +20,14 @@ generated_header generate_header(const std::string& schema_path, const render_op
 }
 
 bool write_file_if_changed(const std::string& path, const std::string& text) {
-  {
-    std::ifstream in(path, std::ios::binary);
-    if (in) {
-      std::string old((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-      if (old == text) return false;
-    }
-  }
   std::error_code ec;
+  if (std::filesystem::file_size(path, ec) == text.size() && !ec) {
+    std::ifstream in(path, std::ios::binary);
+    std::string old(text.size(), '\0');
+    if (in.read(old.data(), static_cast<std::streamsize>(old.size())) && in.peek() == std::char_traits<char>::eof() && old == text)
+      return false;
+  }
+  ec.clear();
   auto parent = std::filesystem::path(path).parent_path();
   if (!parent.empty()) std::filesystem::create_directories(parent, ec);
   if (ec) throw input_error({diagnostic::severity::error, "cannot create directory: " + ec.message(), parent.string(), ""});

@@ -8,7 +8,6 @@
 #include <cstring>
 #include <fstream>
 #include <iostream>
-#include <iterator>
 #include <sstream>
 
 namespace schemaforge::gen {
@@ -41,7 +40,9 @@ std::string read_text_file(const std::string& path) {
     throw input_error({diagnostic::severity::error,
                        std::string("cannot read file: ") + std::strerror(errno), path, ""});
   }
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  std::ostringstream buffer;  // copied in blocks, not a character at a time
+  buffer << in.rdbuf();
+  return std::move(buffer).str();
 }
 
 nlohmann::json parse_json_text(const std::string& text, const std::string& origin) {

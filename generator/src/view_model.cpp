@@ -35,8 +35,9 @@ struct features {
 // that different views give different bytes. Raw bytes, not JSON: no escaping to scan for.
 void append_shape(const json& j, std::string& out, bool top) {
   auto append_size = [&](char tag, std::uint64_t n) {
-    out += tag;
-    for (int i = 0; i < 8; ++i) out += static_cast<char>(n >> (8 * i));  // little-endian on every machine
+    char bytes[9] = {tag};
+    for (int i = 0; i < 8; ++i) bytes[i + 1] = static_cast<char>(n >> (8 * i));  // little-endian on every machine
+    out.append(bytes, sizeof bytes);
   };
   auto append_text = [&](const std::string& text) {
     append_size('s', text.size());
@@ -506,7 +507,6 @@ class view_model_builder {
                           : m.required ? json{{"emitter", D + "emit_nullable<" + s.emitter + ", " + s.cpp + ">"}}
                                        : json(false);
       mv["emit_if_present"] = optional && !m.required;
-      mv["json_name"] = m.json_name;
       mv["index"] = members.size();
       mv["must_be_present"] = m.required;
       mv["plain"] = !optional;
@@ -549,12 +549,18 @@ class view_model_builder {
         defaults.push_back({{"declaration", decl}});
       }
     }
-    json emit_members = members;
-    std::stable_sort(emit_members.begin(), emit_members.end(), [](const json& a, const json& b) {
-      return a["json_name"].get<std::string>() < b["json_name"].get<std::string>();
-    });
-    for (auto& m : members) m.erase("json_name");
-    for (auto& m : emit_members) m.erase("json_name");
+    // The direct serializer writes members sorted by JSON name, as nlohmann's objects are; it
+    // needs only these fields of each.
+    std::vector<std::size_t> emit_order(members.size());
+    for (std::size_t i = 0; i < emit_order.size(); ++i) emit_order[i] = i;
+    std::stable_sort(emit_order.begin(), emit_order.end(),
+                     [&](std::size_t a, std::size_t b) { return nt.members[a].json_name < nt.members[b].json_name; });
+    json emit_members = json::array();
+    for (std::size_t i : emit_order) {
+      json e;
+      for (const char* field : {"name", "key_text", "emitter", "emit_always", "emit_if_present"}) e[field] = members[i][field];
+      emit_members.push_back(std::move(e));
+    }
     v["members"] = std::move(members);
     v["emit_members"] = std::move(emit_members);
     v["has_members"] = !nt.members.empty();

@@ -802,23 +802,23 @@ enum class ClassToken {
 };
 #endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ClassToken_ae2cda2d904ff1b7
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_New_553e6254a39c62c2
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_New_553e6254a39c62c2
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_New_3def7be875b5b7eb
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_New_3def7be875b5b7eb
 struct New {
   std::optional<std::string> this_;
   std::optional<std::int64_t> auto_;
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_New_553e6254a39c62c2
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_New_3def7be875b5b7eb
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_New2_89457ba9c3440d9c
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_New2_89457ba9c3440d9c
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_New2_d85c4dc82f27bb2e
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_New2_d85c4dc82f27bb2e
 struct New2 {
   std::optional<bool> delete_;
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_New2_89457ba9c3440d9c
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_New2_d85c4dc82f27bb2e
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Class_ef61211f290caf57
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Class_ef61211f290caf57
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Class_4b0f7a9abaa728ce
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Class_4b0f7a9abaa728ce
 /// Hostile names. A comment end * / and start / * inside, "quotes", a backslash at the end \ (backslash)
 struct Class {
   /// A keyword * / with a comment end
@@ -847,7 +847,7 @@ struct Class {
     return R"sf({"$schema":"https://json-schema.org/draft/2020-12/schema","title":"class","description":"Hostile names. A comment end */ and start /* inside, \"quotes\", a backslash at the end \\","type":"object","properties":{"class":{"type":"string","description":"A keyword */ with a comment end"},"namespace":{"type":"string"},"int":{"type":"integer"},"first-name":{"type":"string"},"last name":{"type":"string"},"2ndLine":{"type":"string"},"@type":{"type":"string"},"user_id":{"type":"integer"},"userId":{"type":"integer"},"UserID":{"type":"integer"},"donn\u00e9es":{"type":"string"},"":{"type":"string"},"std":{"type":"string"},"errno":{"type":"integer"},"json_schema":{"type":"string"},"a/b~c":{"type":"string"},"quote\"d":{"type":"string"},"token":{"enum":["eof","EOF","null","NULL","true","errno","int","BUFSIZ","in-progress","","\u2713"]},"new":{"$ref":"#/$defs/new"},"New":{"$ref":"#/$defs/New"}},"required":["class","first-name","int","token"],"$defs":{"new":{"type":"object","properties":{"this":{"type":"string"},"auto":{"type":"integer"}}},"New":{"type":"object","properties":{"delete":{"type":"boolean"}}}}})sf";
   }
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Class_ef61211f290caf57
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Class_4b0f7a9abaa728ce
 
 namespace schemaforge_io {
 inline void read_ClassToken(const nlohmann::json& j, ClassToken& v, const schemaforge_detail::path& p);
@@ -1062,8 +1062,8 @@ inline std::string dump_ClassToken(const ClassToken& v) {
 }
 #endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ClassToken_ae2cda2d904ff1b7_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_New_553e6254a39c62c2_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_New_553e6254a39c62c2_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_New_3def7be875b5b7eb_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_New_3def7be875b5b7eb_IO
 inline void schemaforge_io::read_New(const nlohmann::json& j, New& v, const schemaforge_detail::path& p) {
   const auto& o = schemaforge_detail::object_of(j, p);
   schemaforge_detail::read_member<schemaforge_detail::read_string>(o, "this", v.this_, p, false, schemaforge_detail::null_is::error);
@@ -1129,10 +1129,10 @@ inline New parse_New(std::string_view text) {
 inline std::string dump_New(const New& v) {
   return schemaforge_detail::dump_document<schemaforge_io::emit_New, schemaforge_io::write_New, New>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_New_553e6254a39c62c2_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_New_3def7be875b5b7eb_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_New2_89457ba9c3440d9c_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_New2_89457ba9c3440d9c_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_New2_d85c4dc82f27bb2e_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_New2_d85c4dc82f27bb2e_IO
 inline void schemaforge_io::read_New2(const nlohmann::json& j, New2& v, const schemaforge_detail::path& p) {
   const auto& o = schemaforge_detail::object_of(j, p);
   schemaforge_detail::read_member<schemaforge_detail::read_bool>(o, "delete", v.delete_, p, false, schemaforge_detail::null_is::error);
@@ -1186,10 +1186,10 @@ inline New2 parse_New2(std::string_view text) {
 inline std::string dump_New2(const New2& v) {
   return schemaforge_detail::dump_document<schemaforge_io::emit_New2, schemaforge_io::write_New2, New2>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_New2_89457ba9c3440d9c_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_New2_d85c4dc82f27bb2e_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Class_ef61211f290caf57_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Class_ef61211f290caf57_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Class_4b0f7a9abaa728ce_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Class_4b0f7a9abaa728ce_IO
 inline void schemaforge_io::read_Class(const nlohmann::json& j, Class& v, const schemaforge_detail::path& p) {
   const auto& o = schemaforge_detail::object_of(j, p);
   schemaforge_detail::read_required<schemaforge_detail::read_string>(o, "class", v.class_, p);
@@ -1478,6 +1478,6 @@ inline std::string dump_Class_array(const std::vector<Class>& v) {
   return schemaforge_detail::dump_document<schemaforge_detail::emit_array<schemaforge_io::emit_Class, Class>,
                                            schemaforge_detail::write_array<schemaforge_io::write_Class, Class>, std::vector<Class>>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Class_ef61211f290caf57_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Class_4b0f7a9abaa728ce_IO
 
 }  // namespace schemaforge_generated

@@ -828,16 +828,16 @@ struct Shipment;
 using ShipmentReference = std::variant<std::string, std::int64_t>;
 #endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ShipmentReference_73357180706e3f94
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Address_a0abd17493dcbb6f
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Address_a0abd17493dcbb6f
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Address_4dfc88bc42f4b188
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Address_4dfc88bc42f4b188
 struct Address {
   std::optional<std::string> street;
   std::string city;
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Address_a0abd17493dcbb6f
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Address_4dfc88bc42f4b188
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Shipment_e112194c3f38f821
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Shipment_e112194c3f38f821
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Shipment_50aa8425298a20f4
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Shipment_50aa8425298a20f4
 /// Shares Address and a variant shape with shared_b.json: both headers compile in one TU and namespace.
 struct Shipment {
   Address to;
@@ -847,7 +847,7 @@ struct Shipment {
     return R"sf({"title":"Shipment","description":"Shares Address and a variant shape with shared_b.json: both headers compile in one TU and namespace.","type":"object","properties":{"to":{"$ref":"#/$defs/Address"},"reference":{"type":["string","integer"]}},"required":["to","reference"],"$defs":{"Address":{"type":"object","properties":{"street":{"type":"string"},"city":{"type":"string"}},"required":["city"]}}})sf";
   }
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Shipment_e112194c3f38f821
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Shipment_50aa8425298a20f4
 
 namespace schemaforge_io {
 inline void read_ShipmentReference(const nlohmann::json& j, ShipmentReference& v, const schemaforge_detail::path& p);
@@ -922,8 +922,8 @@ inline std::string dump_ShipmentReference(const ShipmentReference& v) {
 }
 #endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ShipmentReference_73357180706e3f94_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Address_a0abd17493dcbb6f_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Address_a0abd17493dcbb6f_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Address_4dfc88bc42f4b188_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Address_4dfc88bc42f4b188_IO
 inline void schemaforge_io::read_Address(const nlohmann::json& j, Address& v, const schemaforge_detail::path& p) {
   const auto& o = schemaforge_detail::object_of(j, p);
   schemaforge_detail::read_member<schemaforge_detail::read_string>(o, "street", v.street, p, false, schemaforge_detail::null_is::error);
@@ -988,10 +988,10 @@ inline Address parse_Address(std::string_view text) {
 inline std::string dump_Address(const Address& v) {
   return schemaforge_detail::dump_document<schemaforge_io::emit_Address, schemaforge_io::write_Address, Address>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Address_a0abd17493dcbb6f_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Address_4dfc88bc42f4b188_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Shipment_e112194c3f38f821_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Shipment_e112194c3f38f821_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Shipment_50aa8425298a20f4_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Shipment_50aa8425298a20f4_IO
 inline void schemaforge_io::read_Shipment(const nlohmann::json& j, Shipment& v, const schemaforge_detail::path& p) {
   const auto& o = schemaforge_detail::object_of(j, p);
   schemaforge_detail::read_required<schemaforge_io::read_Address>(o, "to", v.to, p);
@@ -1066,6 +1066,6 @@ inline std::string dump_Shipment_array(const std::vector<Shipment>& v) {
   return schemaforge_detail::dump_document<schemaforge_detail::emit_array<schemaforge_io::emit_Shipment, Shipment>,
                                            schemaforge_detail::write_array<schemaforge_io::write_Shipment, Shipment>, std::vector<Shipment>>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Shipment_e112194c3f38f821_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Shipment_50aa8425298a20f4_IO
 
 }  // namespace schemaforge_generated

@@ -828,16 +828,16 @@ struct Warehouse;
 using WarehouseCode = std::variant<std::string, std::int64_t>;
 #endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_WarehouseCode_d2f24f7068a19545
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Address_a0abd17493dcbb6f
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Address_a0abd17493dcbb6f
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Address_4dfc88bc42f4b188
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Address_4dfc88bc42f4b188
 struct Address {
   std::optional<std::string> street;
   std::string city;
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Address_a0abd17493dcbb6f
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Address_4dfc88bc42f4b188
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Warehouse_c228ff2e8b0d5d4a
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Warehouse_c228ff2e8b0d5d4a
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Warehouse_b5f6e72f4724b173
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Warehouse_b5f6e72f4724b173
 struct Warehouse {
   Address at;
   std::optional<WarehouseCode> code;
@@ -846,7 +846,7 @@ struct Warehouse {
     return R"sf({"title":"Warehouse","type":"object","properties":{"at":{"$ref":"#/$defs/Address"},"code":{"type":["string","integer"]}},"required":["at"],"$defs":{"Address":{"type":"object","properties":{"street":{"type":"string"},"city":{"type":"string"}},"required":["city"]}}})sf";
   }
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Warehouse_c228ff2e8b0d5d4a
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Warehouse_b5f6e72f4724b173
 
 namespace schemaforge_io {
 inline void read_WarehouseCode(const nlohmann::json& j, WarehouseCode& v, const schemaforge_detail::path& p);
@@ -921,8 +921,8 @@ inline std::string dump_WarehouseCode(const WarehouseCode& v) {
 }
 #endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_WarehouseCode_d2f24f7068a19545_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Address_a0abd17493dcbb6f_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Address_a0abd17493dcbb6f_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Address_4dfc88bc42f4b188_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Address_4dfc88bc42f4b188_IO
 inline void schemaforge_io::read_Address(const nlohmann::json& j, Address& v, const schemaforge_detail::path& p) {
   const auto& o = schemaforge_detail::object_of(j, p);
   schemaforge_detail::read_member<schemaforge_detail::read_string>(o, "street", v.street, p, false, schemaforge_detail::null_is::error);
@@ -987,10 +987,10 @@ inline Address parse_Address(std::string_view text) {
 inline std::string dump_Address(const Address& v) {
   return schemaforge_detail::dump_document<schemaforge_io::emit_Address, schemaforge_io::write_Address, Address>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Address_a0abd17493dcbb6f_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Address_4dfc88bc42f4b188_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Warehouse_c228ff2e8b0d5d4a_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Warehouse_c228ff2e8b0d5d4a_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Warehouse_b5f6e72f4724b173_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Warehouse_b5f6e72f4724b173_IO
 inline void schemaforge_io::read_Warehouse(const nlohmann::json& j, Warehouse& v, const schemaforge_detail::path& p) {
   const auto& o = schemaforge_detail::object_of(j, p);
   schemaforge_detail::read_required<schemaforge_io::read_Address>(o, "at", v.at, p);
@@ -1066,6 +1066,6 @@ inline std::string dump_Warehouse_array(const std::vector<Warehouse>& v) {
   return schemaforge_detail::dump_document<schemaforge_detail::emit_array<schemaforge_io::emit_Warehouse, Warehouse>,
                                            schemaforge_detail::write_array<schemaforge_io::write_Warehouse, Warehouse>, std::vector<Warehouse>>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Warehouse_c228ff2e8b0d5d4a_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Warehouse_b5f6e72f4724b173_IO
 
 }  // namespace schemaforge_generated

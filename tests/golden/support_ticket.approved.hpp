@@ -861,18 +861,18 @@ enum class SupportTicketCustomerPlan {
 using SupportTicketActionsItem = std::variant<Reply, Escalate, Refund>;
 #endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicketActionsItem_d9c0841bf496b447
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicketCustomer_193dd973d16d045b
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicketCustomer_193dd973d16d045b
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicketCustomer_fc643eb8cd0fb2bd
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicketCustomer_fc643eb8cd0fb2bd
 struct SupportTicketCustomer {
   std::optional<std::string> name;
   /// Schema: format: email
   std::string email;
   std::optional<SupportTicketCustomerPlan> plan;
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicketCustomer_193dd973d16d045b
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicketCustomer_fc643eb8cd0fb2bd
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicket_aa455fb7e0b7cae6
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicket_aa455fb7e0b7cae6
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicket_a0cb9d604c358ee1
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicket_a0cb9d604c358ee1
 /// A customer support request triaged from an e-mail or chat transcript.
 struct SupportTicket {
   /// Schema: maxLength: 200
@@ -895,34 +895,34 @@ struct SupportTicket {
     return R"sf({"$schema":"https://json-schema.org/draft/2020-12/schema","title":"support ticket","description":"A customer support request triaged from an e-mail or chat transcript.","type":"object","properties":{"summary":{"type":"string","maxLength":200},"category":{"type":"string","enum":["billing","bug","feature-request","account","other"]},"priority":{"type":"string","enum":["low","normal","high","urgent"],"default":"normal"},"sentiment":{"type":"number","minimum":-1,"maximum":1,"description":"-1 angry ... 1 delighted"},"customer":{"type":"object","properties":{"name":{"type":["string","null"]},"email":{"type":"string","format":"email"},"plan":{"type":"string","enum":["free","pro","enterprise"]}},"required":["name","email"]},"product_area":{"type":"string"},"actions":{"type":"array","description":"What the agent should do next, in order.","items":{"oneOf":[{"$ref":"#/$defs/Reply"},{"$ref":"#/$defs/Escalate"},{"$ref":"#/$defs/Refund"}]}},"tags":{"type":"array","items":{"type":"string"}}},"required":["summary","category","priority","customer","actions"],"$defs":{"Reply":{"type":"object","properties":{"type":{"const":"reply"},"message":{"type":"string"}},"required":["type","message"]},"Escalate":{"type":"object","properties":{"type":{"const":"escalate"},"team":{"type":"string"},"reason":{"type":"string"}},"required":["type","team"]},"Refund":{"type":"object","properties":{"type":{"const":"refund"},"amount":{"type":"number","minimum":0},"currency":{"type":"string"}},"required":["type","amount"]}}})sf";
   }
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicket_aa455fb7e0b7cae6
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicket_a0cb9d604c358ee1
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Reply_5acb89ddd0ff3ed5
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Reply_5acb89ddd0ff3ed5
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Reply_5f3123fd384663b0
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Reply_5f3123fd384663b0
 struct Reply {
   std::string type = "reply";
   std::string message;
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Reply_5acb89ddd0ff3ed5
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Reply_5f3123fd384663b0
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Escalate_f82cce276a7de4a5
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Escalate_f82cce276a7de4a5
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Escalate_3f21dea5acea2611
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Escalate_3f21dea5acea2611
 struct Escalate {
   std::string type = "escalate";
   std::string team;
   std::optional<std::string> reason;
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Escalate_f82cce276a7de4a5
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Escalate_3f21dea5acea2611
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Refund_d2b3fdcc391d5e57
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Refund_d2b3fdcc391d5e57
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Refund_9657dcf014ec5441
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Refund_9657dcf014ec5441
 struct Refund {
   std::string type = "refund";
   /// Schema: minimum: 0
   double amount{};
   std::optional<std::string> currency;
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Refund_d2b3fdcc391d5e57
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Refund_9657dcf014ec5441
 
 namespace schemaforge_io {
 inline void read_SupportTicketCategory(const nlohmann::json& j, SupportTicketCategory& v, const schemaforge_detail::path& p);
@@ -1320,8 +1320,8 @@ inline std::string dump_SupportTicketActionsItem(const SupportTicketActionsItem&
 }
 #endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicketActionsItem_d9c0841bf496b447_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicketCustomer_193dd973d16d045b_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicketCustomer_193dd973d16d045b_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicketCustomer_fc643eb8cd0fb2bd_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicketCustomer_fc643eb8cd0fb2bd_IO
 inline void schemaforge_io::read_SupportTicketCustomer(const nlohmann::json& j, SupportTicketCustomer& v, const schemaforge_detail::path& p) {
   const auto& o = schemaforge_detail::object_of(j, p);
   schemaforge_detail::read_member<schemaforge_detail::read_string>(o, "name", v.name, p, true, schemaforge_detail::null_is::empty);
@@ -1397,10 +1397,10 @@ inline SupportTicketCustomer parse_SupportTicketCustomer(std::string_view text) 
 inline std::string dump_SupportTicketCustomer(const SupportTicketCustomer& v) {
   return schemaforge_detail::dump_document<schemaforge_io::emit_SupportTicketCustomer, schemaforge_io::write_SupportTicketCustomer, SupportTicketCustomer>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicketCustomer_193dd973d16d045b_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicketCustomer_fc643eb8cd0fb2bd_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicket_aa455fb7e0b7cae6_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicket_aa455fb7e0b7cae6_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicket_a0cb9d604c358ee1_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicket_a0cb9d604c358ee1_IO
 inline void schemaforge_io::read_SupportTicket(const nlohmann::json& j, SupportTicket& v, const schemaforge_detail::path& p) {
   const auto& o = schemaforge_detail::object_of(j, p);
   schemaforge_detail::read_required<schemaforge_detail::read_string>(o, "summary", v.summary, p);
@@ -1544,10 +1544,10 @@ inline std::string dump_SupportTicket_array(const std::vector<SupportTicket>& v)
   return schemaforge_detail::dump_document<schemaforge_detail::emit_array<schemaforge_io::emit_SupportTicket, SupportTicket>,
                                            schemaforge_detail::write_array<schemaforge_io::write_SupportTicket, SupportTicket>, std::vector<SupportTicket>>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicket_aa455fb7e0b7cae6_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicket_a0cb9d604c358ee1_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Reply_5acb89ddd0ff3ed5_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Reply_5acb89ddd0ff3ed5_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Reply_5f3123fd384663b0_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Reply_5f3123fd384663b0_IO
 inline void schemaforge_io::read_Reply(const nlohmann::json& j, Reply& v, const schemaforge_detail::path& p) {
   const auto& o = schemaforge_detail::object_of(j, p);
   schemaforge_detail::read_required<schemaforge_detail::read_string>(o, "type", v.type, p);
@@ -1613,10 +1613,10 @@ inline Reply parse_Reply(std::string_view text) {
 inline std::string dump_Reply(const Reply& v) {
   return schemaforge_detail::dump_document<schemaforge_io::emit_Reply, schemaforge_io::write_Reply, Reply>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Reply_5acb89ddd0ff3ed5_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Reply_5f3123fd384663b0_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Escalate_f82cce276a7de4a5_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Escalate_f82cce276a7de4a5_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Escalate_3f21dea5acea2611_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Escalate_3f21dea5acea2611_IO
 inline void schemaforge_io::read_Escalate(const nlohmann::json& j, Escalate& v, const schemaforge_detail::path& p) {
   const auto& o = schemaforge_detail::object_of(j, p);
   schemaforge_detail::read_required<schemaforge_detail::read_string>(o, "type", v.type, p);
@@ -1694,10 +1694,10 @@ inline Escalate parse_Escalate(std::string_view text) {
 inline std::string dump_Escalate(const Escalate& v) {
   return schemaforge_detail::dump_document<schemaforge_io::emit_Escalate, schemaforge_io::write_Escalate, Escalate>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Escalate_f82cce276a7de4a5_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Escalate_3f21dea5acea2611_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Refund_d2b3fdcc391d5e57_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Refund_d2b3fdcc391d5e57_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Refund_9657dcf014ec5441_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Refund_9657dcf014ec5441_IO
 inline void schemaforge_io::read_Refund(const nlohmann::json& j, Refund& v, const schemaforge_detail::path& p) {
   const auto& o = schemaforge_detail::object_of(j, p);
   schemaforge_detail::read_required<schemaforge_detail::read_string>(o, "type", v.type, p);
@@ -1775,6 +1775,6 @@ inline Refund parse_Refund(std::string_view text) {
 inline std::string dump_Refund(const Refund& v) {
   return schemaforge_detail::dump_document<schemaforge_io::emit_Refund, schemaforge_io::write_Refund, Refund>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Refund_d2b3fdcc391d5e57_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Refund_9657dcf014ec5441_IO
 
 }  // namespace schemaforge_generated

@@ -885,31 +885,31 @@ using ShapesMixedEnum = nlohmann::json;
 using ShapesLevel = std::int64_t;
 #endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesLevel_593e7af49b93c40d
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption5_43d195737e5d8cf7
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption5_43d195737e5d8cf7
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption5_b828ec5b34e76972
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption5_b828ec5b34e76972
 struct ShapesByShapeOption5 {
   double x{};
   double y{};
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption5_43d195737e5d8cf7
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption5_b828ec5b34e76972
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption6_3303c2a585309c45
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption6_3303c2a585309c45
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption6_bbd60bf1c77a9c61
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption6_bbd60bf1c77a9c61
 struct ShapesByShapeOption6 {
   std::string label;
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption6_3303c2a585309c45
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption6_bbd60bf1c77a9c61
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Circle_7e1e05d85baf47bd
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Circle_7e1e05d85baf47bd
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Circle_b82a9507d905fb30
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Circle_b82a9507d905fb30
 struct Circle {
   std::string kind = "circle";
   double radius{};
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Circle_7e1e05d85baf47bd
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Circle_b82a9507d905fb30
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Shapes_83e2706d32f8b625
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Shapes_83e2706d32f8b625
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Shapes_b67e72c41750a4fa
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Shapes_b67e72c41750a4fa
 struct Shapes {
   std::vector<ShapesTaggedItem> tagged;
   ShapesByShape by_shape;
@@ -925,15 +925,15 @@ struct Shapes {
     return R"sf({"$schema":"https://json-schema.org/draft/2020-12/schema","title":"Shapes","type":"object","properties":{"tagged":{"type":"array","items":{"oneOf":[{"$ref":"#/$defs/Circle"},{"$ref":"#/$defs/Square"}]}},"by_shape":{"anyOf":[{"type":"string"},{"type":"integer"},{"type":"number"},{"type":"array","items":{"type":"string"}},{"type":"object","properties":{"x":{"type":"number"},"y":{"type":"number"}},"required":["x","y"]},{"type":"object","properties":{"label":{"type":"string"}},"required":["label"]}]},"maybe":{"oneOf":[{"$ref":"#/$defs/Circle"},{"type":"null"}]},"pair":{"type":"array","prefixItems":[{"type":"number"},{"type":"string"}],"items":false},"mixed_enum":{"enum":["a",1,true]},"level":{"type":"integer","enum":[1,2,3]},"version":{"const":2},"anything":{},"free_object":{"type":"object"}},"required":["tagged","by_shape","maybe","version"],"$defs":{"Circle":{"type":"object","properties":{"kind":{"const":"circle"},"radius":{"type":"number"}},"required":["kind","radius"]},"Square":{"type":"object","properties":{"kind":{"const":"square"},"side":{"type":"number"}},"required":["kind","side"]}}})sf";
   }
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Shapes_83e2706d32f8b625
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Shapes_b67e72c41750a4fa
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Square_4df1571fd505f7cb
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Square_4df1571fd505f7cb
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Square_1b743ccea1d6bf0e
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Square_1b743ccea1d6bf0e
 struct Square {
   std::string kind = "square";
   double side{};
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Square_4df1571fd505f7cb
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Square_1b743ccea1d6bf0e
 
 namespace schemaforge_io {
 inline void read_ShapesTaggedItem(const nlohmann::json& j, ShapesTaggedItem& v, const schemaforge_detail::path& p);
@@ -1179,8 +1179,8 @@ inline std::string dump_ShapesLevel(const ShapesLevel& v) {
 }
 #endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesLevel_593e7af49b93c40d_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption5_43d195737e5d8cf7_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption5_43d195737e5d8cf7_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption5_b828ec5b34e76972_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption5_b828ec5b34e76972_IO
 inline void schemaforge_io::read_ShapesByShapeOption5(const nlohmann::json& j, ShapesByShapeOption5& v, const schemaforge_detail::path& p) {
   const auto& o = schemaforge_detail::object_of(j, p);
   schemaforge_detail::read_required<schemaforge_detail::read_number>(o, "x", v.x, p);
@@ -1244,10 +1244,10 @@ inline ShapesByShapeOption5 parse_ShapesByShapeOption5(std::string_view text) {
 inline std::string dump_ShapesByShapeOption5(const ShapesByShapeOption5& v) {
   return schemaforge_detail::dump_document<schemaforge_io::emit_ShapesByShapeOption5, schemaforge_io::write_ShapesByShapeOption5, ShapesByShapeOption5>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption5_43d195737e5d8cf7_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption5_b828ec5b34e76972_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption6_3303c2a585309c45_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption6_3303c2a585309c45_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption6_bbd60bf1c77a9c61_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption6_bbd60bf1c77a9c61_IO
 inline void schemaforge_io::read_ShapesByShapeOption6(const nlohmann::json& j, ShapesByShapeOption6& v, const schemaforge_detail::path& p) {
   const auto& o = schemaforge_detail::object_of(j, p);
   schemaforge_detail::read_required<schemaforge_detail::read_string>(o, "label", v.label, p);
@@ -1300,10 +1300,10 @@ inline ShapesByShapeOption6 parse_ShapesByShapeOption6(std::string_view text) {
 inline std::string dump_ShapesByShapeOption6(const ShapesByShapeOption6& v) {
   return schemaforge_detail::dump_document<schemaforge_io::emit_ShapesByShapeOption6, schemaforge_io::write_ShapesByShapeOption6, ShapesByShapeOption6>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption6_3303c2a585309c45_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption6_bbd60bf1c77a9c61_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Circle_7e1e05d85baf47bd_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Circle_7e1e05d85baf47bd_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Circle_b82a9507d905fb30_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Circle_b82a9507d905fb30_IO
 inline void schemaforge_io::read_Circle(const nlohmann::json& j, Circle& v, const schemaforge_detail::path& p) {
   const auto& o = schemaforge_detail::object_of(j, p);
   schemaforge_detail::read_required<schemaforge_detail::read_string>(o, "kind", v.kind, p);
@@ -1369,10 +1369,10 @@ inline Circle parse_Circle(std::string_view text) {
 inline std::string dump_Circle(const Circle& v) {
   return schemaforge_detail::dump_document<schemaforge_io::emit_Circle, schemaforge_io::write_Circle, Circle>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Circle_7e1e05d85baf47bd_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Circle_b82a9507d905fb30_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Shapes_83e2706d32f8b625_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Shapes_83e2706d32f8b625_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Shapes_b67e72c41750a4fa_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Shapes_b67e72c41750a4fa_IO
 inline void schemaforge_io::read_Shapes(const nlohmann::json& j, Shapes& v, const schemaforge_detail::path& p) {
   const auto& o = schemaforge_detail::object_of(j, p);
   schemaforge_detail::read_required<schemaforge_detail::read_array<schemaforge_io::read_ShapesTaggedItem, ShapesTaggedItem>>(o, "tagged", v.tagged, p);
@@ -1531,10 +1531,10 @@ inline std::string dump_Shapes_array(const std::vector<Shapes>& v) {
   return schemaforge_detail::dump_document<schemaforge_detail::emit_array<schemaforge_io::emit_Shapes, Shapes>,
                                            schemaforge_detail::write_array<schemaforge_io::write_Shapes, Shapes>, std::vector<Shapes>>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Shapes_83e2706d32f8b625_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Shapes_b67e72c41750a4fa_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Square_4df1571fd505f7cb_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Square_4df1571fd505f7cb_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Square_1b743ccea1d6bf0e_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Square_1b743ccea1d6bf0e_IO
 inline void schemaforge_io::read_Square(const nlohmann::json& j, Square& v, const schemaforge_detail::path& p) {
   const auto& o = schemaforge_detail::object_of(j, p);
   schemaforge_detail::read_required<schemaforge_detail::read_string>(o, "kind", v.kind, p);
@@ -1600,6 +1600,6 @@ inline Square parse_Square(std::string_view text) {
 inline std::string dump_Square(const Square& v) {
   return schemaforge_detail::dump_document<schemaforge_io::emit_Square, schemaforge_io::write_Square, Square>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Square_4df1571fd505f7cb_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Square_1b743ccea1d6bf0e_IO
 
 }  // namespace schemaforge_generated
