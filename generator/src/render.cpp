@@ -6,11 +6,15 @@
 #include "embedded_templates.hpp"
 
 #include "mustache/mustache_template.hpp"
+#include "view_model.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cstring>
 #include <filesystem>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -39,35 +43,42 @@ std::optional<std::string> template_text(const std::string& name, const render_o
 }
 
 // Trailing blanks go, runs of blank lines shrink to one, the file ends with one newline.
-std::string tidy(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
+void tidy(std::string& text) {
+  std::size_t write = 0;  // compacts in place; only a missing final newline is added
+  std::size_t read = 0;
   bool previous_blank = false;
-  while (!text.empty()) {
-    auto nl = text.find('\n');
-    std::string_view line = text.substr(0, nl);
-    text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
-    auto last = line.find_last_not_of(" \t");
-    line = last == std::string_view::npos ? std::string_view() : line.substr(0, last + 1);
-    if (line.empty() && previous_blank) continue;
-    previous_blank = line.empty();
-    out += line;
-    out += '\n';
+  while (read < text.size()) {
+    std::size_t nl = text.find('\n', read);
+    std::size_t end = nl == std::string::npos ? text.size() : nl;
+    std::size_t last = end;
+    while (last > read && (text[last - 1] == ' ' || text[last - 1] == '\t')) --last;
+    const bool blank = last == read;
+    if (!(blank && previous_blank)) {
+      if (write != read) std::memmove(&text[write], &text[read], last - read);
+      write += last - read;
+      if (write < text.size()) text[write] = '\n';
+      else text.push_back('\n');  // the last line had none
+      ++write;
+    }
+    previous_blank = blank;
+    read = nl == std::string::npos ? text.size() : nl + 1;
   }
-  while (out.size() >= 2 && out[out.size() - 1] == '\n' && out[out.size() - 2] == '\n') out.pop_back();
-  return out;
+  text.resize(write);
+  while (text.size() >= 2 && text[text.size() - 1] == '\n' && text[text.size() - 2] == '\n') text.pop_back();
 }
 
-// The header template and its partials, compiled once per thread and template set: generating
-// many schemas in one process compiles once. A template directory's files are read again on each
-// use and compared with those compiled, so that edited templates take effect.
-const mustache::compiled_template& compiled_header_template(const render_options& options) {
+// The header template and its partials, compiled once per process and template set: generating
+// many schemas (on any number of threads) compiles once. A template directory's files are read
+// again on each use and compared with those compiled, so that edited templates take effect.
+std::shared_ptr<const mustache::compiled_template> compiled_header_template(const render_options& options) {
   struct entry {
     std::string template_dir;
     std::vector<std::pair<std::string, std::string>> texts;  // each template used, by name
-    mustache::compiled_template tmpl;
+    std::shared_ptr<const mustache::compiled_template> tmpl;  // shared: a renderer may outlive eviction
   };
-  thread_local std::vector<entry> cache;
+  static std::mutex mutex;
+  static std::vector<entry> cache;
+  std::lock_guard lock(mutex);  // held while compiling, so that threads wait for one compilation
   for (const entry& e : cache) {
     if (e.template_dir != options.template_dir) continue;
     bool unchanged = e.template_dir.empty() || std::all_of(e.texts.begin(), e.texts.end(), [&](const auto& used) {
@@ -82,7 +93,7 @@ const mustache::compiled_template& compiled_header_template(const render_options
     return text;
   };
   try {
-    fresh.tmpl = mustache::compile_template("header", source);
+    fresh.tmpl = std::make_shared<const mustache::compiled_template>(mustache::compile_template("header", source));
   } catch (const mustache::template_error& e) {
     throw input_error({diagnostic::severity::error, std::string("invalid template: ") + e.what(), template_origin(options), ""});
   }
@@ -105,8 +116,9 @@ std::string render_header(const ir::module& module, const render_options& option
                          options.template_dir, ""});
   }
   std::string out;
-  mustache::render_template(compiled_header_template(options), build_view_model(module, options), out);
-  return tidy(out);
+  mustache::render_template(*compiled_header_template(options), build_view(module, options), out);
+  tidy(out);
+  return out;
 }
 
 }  // namespace schemaforge::gen

@@ -7,8 +7,12 @@
 #include "schema_keywords.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <map>
 #include <set>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
 
 namespace schemaforge::gen {
 namespace {
@@ -183,8 +187,33 @@ class loader {
     return false;
   }
 
+  // The document's node at `ptr`; throws ojson::exception when there is none. Walks the
+  // pointer's tokens in place: this runs for every subschema, and json_pointer allocates each.
   const ojson& at_pointer(const std::string& ptr) const {
-    return ptr.empty() ? doc_ : doc_.at(ojson::json_pointer(ptr));
+    const ojson* node = &doc_;
+    std::size_t at = 0;
+    std::string token;
+    while (at < ptr.size()) {
+      if (ptr[at] != '/') return doc_.at(ojson::json_pointer(ptr));  // let nlohmann report it
+      std::size_t end = ptr.find('/', at + 1);
+      if (end == std::string::npos) end = ptr.size();
+      std::string_view raw(ptr.data() + at + 1, end - at - 1);
+      at = end;
+      if (raw.find('~') != std::string_view::npos) return doc_.at(ojson::json_pointer(ptr));  // escapes: the slow path
+      if (node->is_object()) {
+        token.assign(raw);
+        node = &node->at(token);
+      } else if (node->is_array()) {
+        std::size_t index = 0;
+        auto [rest, ec] = std::from_chars(raw.data(), raw.data() + raw.size(), index);
+        if (ec != std::errc() || rest != raw.data() + raw.size() || raw.empty() || (raw.size() > 1 && raw[0] == '0'))
+          return doc_.at(ojson::json_pointer(ptr));
+        node = &node->at(index);
+      } else {
+        return doc_.at(ojson::json_pointer(ptr));
+      }
+    }
+    return *node;
   }
 
   // Type of the schema at a document location; each location is built once, so a recursive
@@ -783,10 +812,11 @@ class loader {
   diagnostics& warnings_;
   ir::module mod_;
   naming::scope type_names_;
-  std::map<std::string, std::string> reserved_;  // pointer -> reserved type name (root, $defs keys)
-  std::map<std::string, std::size_t> by_pointer_;
-  std::map<std::string, type_expr> cache_;
-  std::set<std::string> in_progress_;
+  // Looked up by JSON pointer, never iterated: hashed.
+  std::unordered_map<std::string, std::string> reserved_;  // pointer -> reserved type name (root, $defs keys)
+  std::unordered_map<std::string, std::size_t> by_pointer_;
+  std::unordered_map<std::string, type_expr> cache_;
+  std::unordered_set<std::string> in_progress_;
 };
 
 std::string base_name(const std::string& path) {

@@ -3,6 +3,10 @@
 #include <schemaforge/gen/naming.hpp>
 #include <schemaforge/gen/render.hpp>
 
+#include "guard_hash.hpp"
+#include "mustache/view_value.hpp"
+#include "view_model.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -13,7 +17,8 @@
 namespace schemaforge::gen {
 namespace {
 
-using json = nlohmann::json;
+using json = nlohmann::json;  // for JSON text of values
+using view = mustache::view_value;
 using ojson = nlohmann::ordered_json;
 using kind = ir::type_expr::kind;
 using nkind = ir::named_type::kind;
@@ -29,74 +34,6 @@ struct spelling {
 struct features {
   bool map = false, tuple = false, box = false, variant = false, big_schema = false;
 };
-
-// A type's view less its doc comments (at every level) and its root_adl flag, serialized for the
-// guard's hash: every value tagged with its type, strings and containers with their sizes, so
-// that different views give different bytes. Raw bytes, not JSON: no escaping to scan for.
-void append_shape(const json& j, std::string& out, bool top) {
-  auto append_size = [&](char tag, std::uint64_t n) {
-    char bytes[9] = {tag};
-    for (int i = 0; i < 8; ++i) bytes[i + 1] = static_cast<char>(n >> (8 * i));  // little-endian on every machine
-    out.append(bytes, sizeof bytes);
-  };
-  auto append_text = [&](const std::string& text) {
-    append_size('s', text.size());
-    out += text;
-  };
-  switch (j.type()) {
-    case json::value_t::object: {
-      const auto& members = j.get_ref<const json::object_t&>();
-      append_size('o', members.size());
-      for (const auto& [key, value] : members) {
-        if (key == "doc" || (top && key == "root_adl")) continue;
-        append_text(key);
-        append_shape(value, out, false);
-      }
-      out += 'e';
-      break;
-    }
-    case json::value_t::array:
-      append_size('a', j.size());
-      for (const json& element : j) append_shape(element, out, false);
-      break;
-    case json::value_t::string: append_text(j.get_ref<const std::string&>()); break;
-    case json::value_t::number_integer: append_size('i', static_cast<std::uint64_t>(j.get<std::int64_t>())); break;
-    case json::value_t::number_unsigned: append_size('u', j.get<std::uint64_t>()); break;
-    case json::value_t::boolean: out += j.get<bool>() ? 't' : 'f'; break;
-    default: append_text(j.dump()); break;  // null, floats
-  }
-}
-
-// A 64-bit hash that mixes eight bytes at a time and is the same on every machine (byte-wise
-// FNV-1a was a tenth of generation time, for its latency).
-std::string hash_hex(std::string_view bytes) {
-  auto load = [&](std::size_t at, std::size_t n) {
-    std::uint64_t word = 0;
-    for (std::size_t i = 0; i < n; ++i) word |= std::uint64_t(static_cast<unsigned char>(bytes[at + i])) << (8 * i);
-    return word;
-  };
-  std::uint64_t h = 14695981039346656037ull ^ bytes.size();
-  auto mix = [&](std::uint64_t word) {
-    h = (h ^ word) * 0x9e3779b97f4a7c15ull;
-    h ^= h >> 29;
-  };
-  std::size_t at = 0;
-  for (; at + 8 <= bytes.size(); at += 8) mix(load(at, 8));
-  mix(load(at, bytes.size() - at));
-  h ^= h >> 33;
-  h *= 0xff51afd7ed558ccdull;
-  h ^= h >> 33;
-  char buf[20];
-  std::snprintf(buf, sizeof buf, "%016" PRIx64, h);
-  return buf;
-}
-
-std::string shape_hash_hex(const json& view) {
-  thread_local std::string bytes;  // kept, so its capacity is reused from type to type
-  bytes.clear();
-  append_shape(view, bytes, true);
-  return hash_hex(bytes);
-}
 
 std::vector<std::string> doc_lines(const std::string& text) {
   std::vector<std::string> out;
@@ -132,12 +69,12 @@ class view_model_builder {
  public:
   view_model_builder(const ir::module& m, const render_options& o) : m_(m), options_(o) {}
 
-  json build() {
-    json vm;
-    vm["source_file"] = naming::comment_text(m_.source_name.empty() ? std::string("<memory>") : m_.source_name);
-    if (vm["source_file"].get<std::string>().find('\n') != std::string::npos) vm["source_file"] = "<schema>";
+  view build() {
+    view vm;
+    std::string source_file = naming::comment_text(m_.source_name.empty() ? std::string("<memory>") : m_.source_name);
+    vm["source_file"] = source_file.find('\n') != std::string::npos ? std::string("<schema>") : std::move(source_file);
     vm["namespace"] = options_.cpp_namespace;
-    json types = json::array();
+    view types = view::list();
     bool has_structs = false;
     for (std::size_t i : m_.order) {
       types.push_back(type_view(m_.types[i]));
@@ -158,7 +95,7 @@ class view_model_builder {
     if (f_.box) includes.insert("<memory>");
     if (f_.variant) includes.insert({"<variant>", "<initializer_list>"});
     if (f_.big_schema) includes.insert("<initializer_list>");
-    vm["includes"] = json(std::vector<std::string>(includes.begin(), includes.end()));
+    vm["includes"] = view::list(std::vector<std::string>(includes.begin(), includes.end()));
     return vm;
   }
 
@@ -309,27 +246,27 @@ class view_model_builder {
     return "a " + c;
   }
 
-  json variant_view(const ir::named_type& nt, json& v) {
+  void variant_view(const ir::named_type& nt, view& v) {
     f_.variant = true;
-    json alternatives = json::array();
+    view alternatives = view::list();
     std::vector<spelling> spells;
     std::string cpp = "std::variant<";
     for (std::size_t i = 0; i < nt.alternatives.size(); ++i) {
       spells.push_back(spell(nt.alternatives[i]));
       cpp += (i ? ", " : "") + spells.back().cpp;
-      alternatives.push_back({{"index", i}, {"writer", spells.back().writer}, {"emitter", spells.back().emitter}});
+      alternatives.push_back(view::object({{"index", i}, {"writer", spells.back().writer}, {"emitter", spells.back().emitter}}));
     }
     cpp += ">";
     v["target"] = cpp;
     v["alternatives"] = std::move(alternatives);
     if (!nt.discriminator.empty()) {
-      json cases = json::array();
+      view cases = view::list();
       std::string expected;
       for (std::size_t i = 0; i < nt.alternatives.size(); ++i) {
-        cases.push_back({{"index", i}, {"tag", naming::cpp_string_literal(nt.tags[i])}, {"reader", spells[i].reader}});
+        cases.push_back(view::object({{"index", i}, {"tag", naming::cpp_string_literal(nt.tags[i])}, {"reader", spells[i].reader}}));
         expected += (i ? ", " : "") + json(nt.tags[i]).dump();
       }
-      json discriminator;
+      view discriminator;
       discriminator["key"] = naming::cpp_string_literal(nt.discriminator);
       discriminator["cases"] = std::move(cases);
       discriminator["expected"] = naming::cpp_string_literal(expected);
@@ -352,7 +289,7 @@ class view_model_builder {
         if (rank(a.cat) != rank(b.cat)) return rank(a.cat) < rank(b.cat);
         return a.required > b.required;
       });
-      json cases = json::array();
+      view cases = view::list();
       std::vector<std::string> seen;
       for (std::size_t i = 0; i < alts.size(); ++i) {
         const auto& a = alts[i];
@@ -374,25 +311,24 @@ class view_model_builder {
             test += "})";
           }
         }
-        cases.push_back({{"index", a.index}, {"test", test}, {"fallible", fallible}, {"reader", spells[a.index].reader}});
+        cases.push_back(view::object({{"index", a.index}, {"test", test}, {"fallible", fallible}, {"reader", spells[a.index].reader}}));
         if (std::find(seen.begin(), seen.end(), a.cat) == seen.end()) seen.push_back(a.cat);
       }
       std::string expected;
       for (std::size_t i = 0; i < seen.size(); ++i)
         expected += (i == 0 ? "" : i + 1 == seen.size() ? " or " : ", ") + with_article(seen[i]);
-      json shape;
+      view shape;
       shape["cases"] = std::move(cases);
       shape["expected"] = expected;
       v["shape"] = std::move(shape);
       v["discriminator"] = false;
     }
-    return v;
   }
 
-  json type_view(const ir::named_type& nt) {
-    json v;
+  view type_view(const ir::named_type& nt) {
+    view v = view::object(48);  // a type has up to about 40 members
     v["name"] = nt.name;
-    v["doc"] = doc_lines(nt.description);
+    v["doc"] = view::list(doc_lines(nt.description));
     v["is_struct"] = nt.k == nkind::structure;
     v["is_enum"] = nt.k == nkind::enumeration;
     v["is_variant"] = nt.k == nkind::variant;
@@ -404,14 +340,14 @@ class view_model_builder {
     switch (nt.k) {
       case nkind::structure: struct_view(nt, v); break;
       case nkind::enumeration: {
-        json enumerators = json::array();
+        view enumerators = view::list();
         std::string expected;
         for (std::size_t i = 0; i < nt.enumerators.size(); ++i) {
           const auto& e = nt.enumerators[i];
-          enumerators.push_back({{"name", e.name},
-                                 {"qualified", nt.name + "::" + e.name},
-                                 {"literal", naming::cpp_string_literal(e.value)},
-                                 {"json_text", naming::cpp_string_literal(json(e.value).dump())}});
+          enumerators.push_back(view::object({{"name", e.name},
+                                              {"qualified", nt.name + "::" + e.name},
+                                              {"literal", naming::cpp_string_literal(e.value)},
+                                              {"json_text", naming::cpp_string_literal(json(e.value).dump())}}));
           expected += (i ? ", " : "") + json(e.value).dump();
         }
         v["enumerators"] = std::move(enumerators);
@@ -433,8 +369,8 @@ class view_model_builder {
       case nkind::alias: {
         auto s = spell(nt.target);
         v["target"] = s.cpp;
-        v["root_alias"] = nt.is_root ? json{{"reader", s.reader}, {"puller", s.puller}, {"writer", s.writer}, {"emitter", s.emitter}} : json(false);
-        if (nt.is_root) v["alias_schema"] = {{"body", schema_body("  ")}};
+        v["root_alias"] = nt.is_root ? view::object({{"reader", s.reader}, {"puller", s.puller}, {"writer", s.writer}, {"emitter", s.emitter}}) : view(false);
+        if (nt.is_root) v["alias_schema"] = view::object({{"body", schema_body("  ")}});
         break;
       }
     }
@@ -445,10 +381,10 @@ class view_model_builder {
       self.k = kind::named;
       self.ref = static_cast<std::size_t>(&nt - m_.types.data());
       auto s = spell(self);
-      v["root_array"] = {{"reader", s.reader}, {"puller", s.puller}, {"writer", s.writer}, {"emitter", s.emitter}};
+      v["root_array"] = view::object({{"reader", s.reader}, {"puller", s.puller}, {"writer", s.writer}, {"emitter", s.emitter}});
     }
     // A root that is a union or an enum has no struct to carry json_schema(): a free function does.
-    if (nt.is_root && nt.k != nkind::structure && nt.k != nkind::alias) v["alias_schema"] = {{"body", schema_body("  ")}};
+    if (nt.is_root && nt.k != nkind::structure && nt.k != nkind::alias) v["alias_schema"] = view::object({{"body", schema_body("  ")}});
     // The union a root is (directly or through `using Root = Union;`) gets ADL from_json/to_json
     // like every struct and enum: nlohmann finds them through the namespaces of its alternatives.
     v["root_adl"] = nt.k == nkind::variant && is_root_union(nt);
@@ -456,7 +392,7 @@ class view_model_builder {
     // headers in one namespace that define the same type identically define it once; defining it
     // differently still fails to compile, as it must. Whether this header's root is the union does
     // not change the union's code (its ADL functions have their own guard).
-    v["guard"] = "SCHEMAFORGE_GENERATED_" + mangle(options_.cpp_namespace) + "_" + nt.name + "_" + shape_hash_hex(v);
+    v["guard"] = "SCHEMAFORGE_GENERATED_" + mangle(options_.cpp_namespace) + "_" + nt.name + "_" + guard_hash_hex(v);
     return v;
   }
 
@@ -481,33 +417,33 @@ class view_model_builder {
     return out;
   }
 
-  void struct_view(const ir::named_type& nt, json& v) {
-    json members = json::array();
-    json defaults = json::array();
+  void struct_view(const ir::named_type& nt, view& v) {
+    view members = view::list();
+    view defaults = view::list();
     std::string equality;
     for (const auto& m : nt.members) {
       bool optional = !m.required || m.type.nullable;
       ir::type_expr inner = m.type;
       inner.nullable = false;
       spelling s = spell(inner);
-      json mv;
+      view mv = view::object(24);
       mv["name"] = m.name;
       mv["key"] = naming::cpp_string_literal(m.json_name);
       std::vector<std::string> doc = doc_lines(m.description);
       if (!m.constraints.empty())
         for (auto& line : doc_lines("Schema: " + m.constraints)) doc.push_back(line);
-      mv["doc"] = doc;
+      mv["doc"] = view::list(doc);
       mv["type"] = optional ? "std::optional<" + s.cpp + ">" : s.cpp;
       mv["reader"] = s.reader;
       mv["writer"] = s.writer;
       mv["puller"] = s.puller;
       mv["emitter"] = s.emitter;
       mv["key_text"] = naming::cpp_string_literal(json(m.json_name).dump() + ":");
-      mv["emit_always"] = !optional ? json{{"emitter", s.emitter}}
-                          : m.required ? json{{"emitter", D + "emit_nullable<" + s.emitter + ", " + s.cpp + ">"}}
-                                       : json(false);
+      mv["emit_always"] = !optional ? view::object({{"emitter", s.emitter}})
+                          : m.required ? view::object({{"emitter", D + "emit_nullable<" + s.emitter + ", " + s.cpp + ">"}})
+                                       : view(false);
       mv["emit_if_present"] = optional && !m.required;
-      mv["index"] = members.size();
+      mv["index"] = members.items().size();
       mv["must_be_present"] = m.required;
       mv["plain"] = !optional;
       mv["optional"] = optional;
@@ -530,7 +466,7 @@ class view_model_builder {
       if (m.const_value) {
         bool scalar = false;
         std::string lit = literal_for(*m.const_value, inner, scalar);
-        mv["const_check"] = {{"value", lit}, {"text", naming::cpp_string_literal(m.const_value->dump())}};
+        mv["const_check"] = view::object({{"value", lit}, {"text", naming::cpp_string_literal(m.const_value->dump())}});
         if (!optional) init = " = " + lit;
       }
       mv["init"] = init;
@@ -546,31 +482,31 @@ class view_model_builder {
         } else {
           decl = "static nlohmann::json " + m.default_name + "() { return " + lit + "; }";
         }
-        defaults.push_back({{"declaration", decl}});
+        defaults.push_back(view::object({{"declaration", decl}}));
       }
     }
     // The direct serializer writes members sorted by JSON name, as nlohmann's objects are; it
     // needs only these fields of each.
-    std::vector<std::size_t> emit_order(members.size());
+    std::vector<std::size_t> emit_order(nt.members.size());
     for (std::size_t i = 0; i < emit_order.size(); ++i) emit_order[i] = i;
     std::stable_sort(emit_order.begin(), emit_order.end(),
                      [&](std::size_t a, std::size_t b) { return nt.members[a].json_name < nt.members[b].json_name; });
-    json emit_members = json::array();
+    view emit_members = view::list();
     for (std::size_t i : emit_order) {
-      json e;
-      for (const char* field : {"name", "key_text", "emitter", "emit_always", "emit_if_present"}) e[field] = members[i][field];
+      view e = view::object(5);
+      for (const char* field : {"name", "key_text", "emitter", "emit_always", "emit_if_present"}) e[field] = *members.items()[i].find(field);
       emit_members.push_back(std::move(e));
     }
     v["members"] = std::move(members);
     v["emit_members"] = std::move(emit_members);
     v["has_members"] = !nt.members.empty();
     v["member_count"] = nt.members.size();
-    v["has_defaults"] = !defaults.empty();
+    v["has_defaults"] = !defaults.items().empty();
     v["defaults"] = std::move(defaults);
     v["equality"] = equality.empty() ? "true" : equality;
     v["eq_params"] = equality.empty() ? "const " + nt.name + "&, const " + nt.name + "&"
                                       : "const " + nt.name + "& a, const " + nt.name + "& b";
-    if (nt.is_root) v["schema"] = {{"body", schema_body("    ")}};
+    if (nt.is_root) v["schema"] = view::object({{"body", schema_body("    ")}});
   }
 
   const ir::module& m_;
@@ -605,8 +541,12 @@ void check_namespace(const std::string& ns) {
   }
 }
 
-nlohmann::json build_view_model(const ir::module& module, const render_options& options) {
+mustache::view_value build_view(const ir::module& module, const render_options& options) {
   return view_model_builder(module, options).build();
+}
+
+nlohmann::json build_view_model(const ir::module& module, const render_options& options) {
+  return mustache::to_json(build_view(module, options));
 }
 
 }  // namespace schemaforge::gen

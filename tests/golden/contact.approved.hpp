@@ -836,18 +836,18 @@ using decode_error = ::schemaforge_generated_detail_v1::decode_error;
 struct PostalAddress;
 struct Contact;
 struct ContactPhonesItem;
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_ContactPhonesItemKind_a3c663565a381e84
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_ContactPhonesItemKind_a3c663565a381e84
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_ContactPhonesItemKind_ef4a96717f0eea1f
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_ContactPhonesItemKind_ef4a96717f0eea1f
 enum class ContactPhonesItemKind {
   kMobile,
   kWork,
   kHome,
   kFax,
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ContactPhonesItemKind_a3c663565a381e84
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ContactPhonesItemKind_ef4a96717f0eea1f
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_PostalAddress_c9146c37d908397b
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_PostalAddress_c9146c37d908397b
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_PostalAddress_7fe982699c87c112
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_PostalAddress_7fe982699c87c112
 struct PostalAddress {
   std::optional<std::vector<std::string>> lines;
   std::optional<std::string> city;
@@ -855,10 +855,10 @@ struct PostalAddress {
   std::optional<std::string> postal_code;
   std::optional<std::string> country;
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_PostalAddress_c9146c37d908397b
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_PostalAddress_7fe982699c87c112
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Contact_57c7e20a1418853d
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Contact_57c7e20a1418853d
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Contact_793d92c35177e3d6
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Contact_793d92c35177e3d6
 /// A person and the ways to reach them, as found in a signature block or a business card.
 struct Contact {
   std::string full_name;
@@ -877,15 +877,15 @@ struct Contact {
     return R"sf({"$schema":"http://json-schema.org/draft-07/schema#","title":"Contact","description":"A person and the ways to reach them, as found in a signature block or a business card.","type":"object","properties":{"full_name":{"type":"string"},"given_name":{"type":"string"},"family_name":{"type":"string"},"job_title":{"type":"string"},"organization":{"type":"string"},"emails":{"type":"array","items":{"type":"string","format":"email"}},"phones":{"type":"array","items":{"type":"object","properties":{"number":{"type":"string"},"kind":{"type":"string","enum":["mobile","work","home","fax"]}},"required":["number"]}},"address":{"$ref":"#/definitions/PostalAddress"},"social":{"type":"object","additionalProperties":{"type":"string","format":"uri"}},"birthday":{"type":"string","format":"date","nullable":true}},"required":["full_name"],"definitions":{"PostalAddress":{"type":"object","properties":{"lines":{"type":"array","items":{"type":"string"}},"city":{"type":"string"},"region":{"type":"string"},"postal_code":{"type":"string"},"country":{"type":"string"}}}}})sf";
   }
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Contact_57c7e20a1418853d
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Contact_793d92c35177e3d6
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_ContactPhonesItem_10edaa7f652fdb19
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_ContactPhonesItem_10edaa7f652fdb19
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_ContactPhonesItem_5765f5947cf48897
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_ContactPhonesItem_5765f5947cf48897
 struct ContactPhonesItem {
   std::string number;
   std::optional<ContactPhonesItemKind> kind;
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ContactPhonesItem_10edaa7f652fdb19
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ContactPhonesItem_5765f5947cf48897
 
 namespace schemaforge_io {
 inline void read_ContactPhonesItemKind(const nlohmann::json& j, ContactPhonesItemKind& v, const schemaforge_detail::path& p);
@@ -906,8 +906,8 @@ inline void pull_ContactPhonesItem(schemaforge_detail::cursor& c, ContactPhonesI
 inline void emit_ContactPhonesItem(std::string& out, const ContactPhonesItem& v);
 }  // namespace schemaforge_io
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_ContactPhonesItemKind_a3c663565a381e84_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_ContactPhonesItemKind_a3c663565a381e84_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_ContactPhonesItemKind_ef4a96717f0eea1f_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_ContactPhonesItemKind_ef4a96717f0eea1f_IO
 inline void schemaforge_io::read_ContactPhonesItemKind(const nlohmann::json& j, ContactPhonesItemKind& v, const schemaforge_detail::path& p) {
   if (!j.is_string()) schemaforge_detail::fail_type(p, "a string", j);
   const std::string& s = *j.get_ptr<const nlohmann::json::string_t*>();
@@ -1000,10 +1000,10 @@ inline ContactPhonesItemKind parse_ContactPhonesItemKind(std::string_view text) 
 inline std::string dump_ContactPhonesItemKind(const ContactPhonesItemKind& v) {
   return schemaforge_detail::dump_document<schemaforge_io::emit_ContactPhonesItemKind, schemaforge_io::write_ContactPhonesItemKind, ContactPhonesItemKind>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ContactPhonesItemKind_a3c663565a381e84_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ContactPhonesItemKind_ef4a96717f0eea1f_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_PostalAddress_c9146c37d908397b_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_PostalAddress_c9146c37d908397b_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_PostalAddress_7fe982699c87c112_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_PostalAddress_7fe982699c87c112_IO
 inline void schemaforge_io::read_PostalAddress(const nlohmann::json& j, PostalAddress& v, const schemaforge_detail::path& p) {
   const auto& o = schemaforge_detail::object_of(j, p);
   schemaforge_detail::read_member<schemaforge_detail::read_array<schemaforge_detail::read_string, std::string>>(o, "lines", v.lines, p, false, schemaforge_detail::null_is::error);
@@ -1105,10 +1105,10 @@ inline PostalAddress parse_PostalAddress(std::string_view text) {
 inline std::string dump_PostalAddress(const PostalAddress& v) {
   return schemaforge_detail::dump_document<schemaforge_io::emit_PostalAddress, schemaforge_io::write_PostalAddress, PostalAddress>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_PostalAddress_c9146c37d908397b_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_PostalAddress_7fe982699c87c112_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Contact_57c7e20a1418853d_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Contact_57c7e20a1418853d_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Contact_793d92c35177e3d6_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Contact_793d92c35177e3d6_IO
 inline void schemaforge_io::read_Contact(const nlohmann::json& j, Contact& v, const schemaforge_detail::path& p) {
   const auto& o = schemaforge_detail::object_of(j, p);
   schemaforge_detail::read_required<schemaforge_detail::read_string>(o, "full_name", v.full_name, p);
@@ -1280,10 +1280,10 @@ inline std::string dump_Contact_array(const std::vector<Contact>& v) {
   return schemaforge_detail::dump_document<schemaforge_detail::emit_array<schemaforge_io::emit_Contact, Contact>,
                                            schemaforge_detail::write_array<schemaforge_io::write_Contact, Contact>, std::vector<Contact>>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Contact_57c7e20a1418853d_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Contact_793d92c35177e3d6_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_ContactPhonesItem_10edaa7f652fdb19_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_ContactPhonesItem_10edaa7f652fdb19_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_ContactPhonesItem_5765f5947cf48897_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_ContactPhonesItem_5765f5947cf48897_IO
 inline void schemaforge_io::read_ContactPhonesItem(const nlohmann::json& j, ContactPhonesItem& v, const schemaforge_detail::path& p) {
   const auto& o = schemaforge_detail::object_of(j, p);
   schemaforge_detail::read_required<schemaforge_detail::read_string>(o, "number", v.number, p);
@@ -1348,6 +1348,6 @@ inline ContactPhonesItem parse_ContactPhonesItem(std::string_view text) {
 inline std::string dump_ContactPhonesItem(const ContactPhonesItem& v) {
   return schemaforge_detail::dump_document<schemaforge_io::emit_ContactPhonesItem, schemaforge_io::write_ContactPhonesItem, ContactPhonesItem>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ContactPhonesItem_10edaa7f652fdb19_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ContactPhonesItem_5765f5947cf48897_IO
 
 }  // namespace schemaforge_generated

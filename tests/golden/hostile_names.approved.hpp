@@ -785,8 +785,8 @@ using decode_error = ::schemaforge_generated_detail_v1::decode_error;
 struct New;
 struct New2;
 struct Class;
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_ClassToken_ae2cda2d904ff1b7
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_ClassToken_ae2cda2d904ff1b7
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_ClassToken_96aaf71831ca63ca
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_ClassToken_96aaf71831ca63ca
 enum class ClassToken {
   kEof,
   kEOF2,
@@ -800,25 +800,25 @@ enum class ClassToken {
   kEmpty,
   kU2713,
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ClassToken_ae2cda2d904ff1b7
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ClassToken_96aaf71831ca63ca
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_New_3def7be875b5b7eb
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_New_3def7be875b5b7eb
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_New_477873b1ad0d27e7
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_New_477873b1ad0d27e7
 struct New {
   std::optional<std::string> this_;
   std::optional<std::int64_t> auto_;
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_New_3def7be875b5b7eb
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_New_477873b1ad0d27e7
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_New2_d85c4dc82f27bb2e
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_New2_d85c4dc82f27bb2e
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_New2_64b9a5dd2772103a
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_New2_64b9a5dd2772103a
 struct New2 {
   std::optional<bool> delete_;
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_New2_d85c4dc82f27bb2e
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_New2_64b9a5dd2772103a
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Class_4b0f7a9abaa728ce
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Class_4b0f7a9abaa728ce
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Class_48d7cba92062a283
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Class_48d7cba92062a283
 /// Hostile names. A comment end * / and start / * inside, "quotes", a backslash at the end \ (backslash)
 struct Class {
   /// A keyword * / with a comment end
@@ -847,7 +847,7 @@ struct Class {
     return R"sf({"$schema":"https://json-schema.org/draft/2020-12/schema","title":"class","description":"Hostile names. A comment end */ and start /* inside, \"quotes\", a backslash at the end \\","type":"object","properties":{"class":{"type":"string","description":"A keyword */ with a comment end"},"namespace":{"type":"string"},"int":{"type":"integer"},"first-name":{"type":"string"},"last name":{"type":"string"},"2ndLine":{"type":"string"},"@type":{"type":"string"},"user_id":{"type":"integer"},"userId":{"type":"integer"},"UserID":{"type":"integer"},"donn\u00e9es":{"type":"string"},"":{"type":"string"},"std":{"type":"string"},"errno":{"type":"integer"},"json_schema":{"type":"string"},"a/b~c":{"type":"string"},"quote\"d":{"type":"string"},"token":{"enum":["eof","EOF","null","NULL","true","errno","int","BUFSIZ","in-progress","","\u2713"]},"new":{"$ref":"#/$defs/new"},"New":{"$ref":"#/$defs/New"}},"required":["class","first-name","int","token"],"$defs":{"new":{"type":"object","properties":{"this":{"type":"string"},"auto":{"type":"integer"}}},"New":{"type":"object","properties":{"delete":{"type":"boolean"}}}}})sf";
   }
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Class_4b0f7a9abaa728ce
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Class_48d7cba92062a283
 
 namespace schemaforge_io {
 inline void read_ClassToken(const nlohmann::json& j, ClassToken& v, const schemaforge_detail::path& p);
@@ -868,8 +868,8 @@ inline void pull_Class(schemaforge_detail::cursor& c, Class& v, const schemaforg
 inline void emit_Class(std::string& out, const Class& v);
 }  // namespace schemaforge_io
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_ClassToken_ae2cda2d904ff1b7_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_ClassToken_ae2cda2d904ff1b7_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_ClassToken_96aaf71831ca63ca_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_ClassToken_96aaf71831ca63ca_IO
 inline void schemaforge_io::read_ClassToken(const nlohmann::json& j, ClassToken& v, const schemaforge_detail::path& p) {
   if (!j.is_string()) schemaforge_detail::fail_type(p, "a string", j);
   const std::string& s = *j.get_ptr<const nlohmann::json::string_t*>();
@@ -1060,10 +1060,10 @@ inline ClassToken parse_ClassToken(std::string_view text) {
 inline std::string dump_ClassToken(const ClassToken& v) {
   return schemaforge_detail::dump_document<schemaforge_io::emit_ClassToken, schemaforge_io::write_ClassToken, ClassToken>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ClassToken_ae2cda2d904ff1b7_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ClassToken_96aaf71831ca63ca_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_New_3def7be875b5b7eb_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_New_3def7be875b5b7eb_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_New_477873b1ad0d27e7_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_New_477873b1ad0d27e7_IO
 inline void schemaforge_io::read_New(const nlohmann::json& j, New& v, const schemaforge_detail::path& p) {
   const auto& o = schemaforge_detail::object_of(j, p);
   schemaforge_detail::read_member<schemaforge_detail::read_string>(o, "this", v.this_, p, false, schemaforge_detail::null_is::error);
@@ -1129,10 +1129,10 @@ inline New parse_New(std::string_view text) {
 inline std::string dump_New(const New& v) {
   return schemaforge_detail::dump_document<schemaforge_io::emit_New, schemaforge_io::write_New, New>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_New_3def7be875b5b7eb_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_New_477873b1ad0d27e7_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_New2_d85c4dc82f27bb2e_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_New2_d85c4dc82f27bb2e_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_New2_64b9a5dd2772103a_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_New2_64b9a5dd2772103a_IO
 inline void schemaforge_io::read_New2(const nlohmann::json& j, New2& v, const schemaforge_detail::path& p) {
   const auto& o = schemaforge_detail::object_of(j, p);
   schemaforge_detail::read_member<schemaforge_detail::read_bool>(o, "delete", v.delete_, p, false, schemaforge_detail::null_is::error);
@@ -1186,10 +1186,10 @@ inline New2 parse_New2(std::string_view text) {
 inline std::string dump_New2(const New2& v) {
   return schemaforge_detail::dump_document<schemaforge_io::emit_New2, schemaforge_io::write_New2, New2>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_New2_d85c4dc82f27bb2e_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_New2_64b9a5dd2772103a_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Class_4b0f7a9abaa728ce_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Class_4b0f7a9abaa728ce_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Class_48d7cba92062a283_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Class_48d7cba92062a283_IO
 inline void schemaforge_io::read_Class(const nlohmann::json& j, Class& v, const schemaforge_detail::path& p) {
   const auto& o = schemaforge_detail::object_of(j, p);
   schemaforge_detail::read_required<schemaforge_detail::read_string>(o, "class", v.class_, p);
@@ -1478,6 +1478,6 @@ inline std::string dump_Class_array(const std::vector<Class>& v) {
   return schemaforge_detail::dump_document<schemaforge_detail::emit_array<schemaforge_io::emit_Class, Class>,
                                            schemaforge_detail::write_array<schemaforge_io::write_Class, Class>, std::vector<Class>>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Class_4b0f7a9abaa728ce_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Class_48d7cba92062a283_IO
 
 }  // namespace schemaforge_generated

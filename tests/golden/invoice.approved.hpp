@@ -786,8 +786,8 @@ struct Address;
 struct Party;
 struct Invoice;
 struct InvoiceLinesItem;
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_InvoiceCurrency_ad805299ec6b7b17
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_InvoiceCurrency_ad805299ec6b7b17
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_InvoiceCurrency_e42c91819ebdfb58
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_InvoiceCurrency_e42c91819ebdfb58
 enum class InvoiceCurrency {
   kEUR,
   kUSD,
@@ -795,10 +795,10 @@ enum class InvoiceCurrency {
   kCHF,
   kJPY,
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_InvoiceCurrency_ad805299ec6b7b17
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_InvoiceCurrency_e42c91819ebdfb58
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Address_aa828a76a99ad8de
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Address_aa828a76a99ad8de
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Address_2520762ef7226d94
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Address_2520762ef7226d94
 struct Address {
   std::optional<std::string> street;
   std::optional<std::string> postal_code;
@@ -807,10 +807,10 @@ struct Address {
   /// Schema: minLength: 2, maxLength: 2
   std::string country;
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Address_aa828a76a99ad8de
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Address_2520762ef7226d94
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Party_1667b10d610896b9
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Party_1667b10d610896b9
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Party_97209d1b51d7682e
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Party_97209d1b51d7682e
 /// A company or person named on the invoice.
 struct Party {
   std::string name;
@@ -818,10 +818,10 @@ struct Party {
   std::optional<std::string> vat_id;
   std::optional<Address> address;
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Party_1667b10d610896b9
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Party_97209d1b51d7682e
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Invoice_122f4d3eb90b1f2c
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Invoice_122f4d3eb90b1f2c
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Invoice_c0b1cffc61daba4d
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Invoice_c0b1cffc61daba4d
 /// An invoice extracted from a document: who bills whom, for what, and how much.
 struct Invoice {
   /// The supplier's invoice number, as printed.
@@ -853,10 +853,10 @@ struct Invoice {
     return R"sf({"$schema":"https://json-schema.org/draft/2020-12/schema","title":"Invoice","description":"An invoice extracted from a document: who bills whom, for what, and how much.","type":"object","properties":{"invoice_number":{"type":"string","description":"The supplier's invoice number, as printed."},"issue_date":{"type":"string","format":"date"},"due_date":{"type":["string","null"],"format":"date","description":"Null when the invoice names no due date."},"currency":{"type":"string","enum":["EUR","USD","GBP","CHF","JPY"],"default":"EUR"},"supplier":{"$ref":"#/$defs/Party"},"customer":{"$ref":"#/$defs/Party"},"lines":{"type":"array","minItems":1,"items":{"type":"object","properties":{"description":{"type":"string"},"quantity":{"type":"integer","minimum":1},"unit_price":{"type":"number","minimum":0},"vat_rate":{"type":"number","minimum":0,"maximum":1,"default":0.2}},"required":["description","quantity","unit_price"],"additionalProperties":false}},"total":{"type":"number","minimum":0},"paid":{"type":"boolean","default":false},"notes":{"type":"string"}},"required":["invoice_number","issue_date","due_date","currency","supplier","lines","total"],"additionalProperties":false,"$defs":{"Party":{"type":"object","description":"A company or person named on the invoice.","properties":{"name":{"type":"string"},"vat_id":{"type":"string","pattern":"^[A-Z]{2}[0-9A-Z]+$"},"address":{"$ref":"#/$defs/Address"}},"required":["name"]},"Address":{"type":"object","properties":{"street":{"type":"string"},"postal_code":{"type":"string"},"city":{"type":"string"},"country":{"type":"string","description":"ISO 3166-1 alpha-2 code","minLength":2,"maxLength":2}},"required":["city","country"]}}})sf";
   }
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Invoice_122f4d3eb90b1f2c
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Invoice_c0b1cffc61daba4d
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_InvoiceLinesItem_9d49efdd3bc91099
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_InvoiceLinesItem_9d49efdd3bc91099
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_InvoiceLinesItem_5d7b257e72d93334
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_InvoiceLinesItem_5d7b257e72d93334
 struct InvoiceLinesItem {
   std::string description;
   /// Schema: minimum: 1
@@ -868,7 +868,7 @@ struct InvoiceLinesItem {
   /// Default from the schema (from_json never fills it in).
   static constexpr double default_vat_rate = 0.2;
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_InvoiceLinesItem_9d49efdd3bc91099
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_InvoiceLinesItem_5d7b257e72d93334
 
 namespace schemaforge_io {
 inline void read_InvoiceCurrency(const nlohmann::json& j, InvoiceCurrency& v, const schemaforge_detail::path& p);
@@ -893,8 +893,8 @@ inline void pull_InvoiceLinesItem(schemaforge_detail::cursor& c, InvoiceLinesIte
 inline void emit_InvoiceLinesItem(std::string& out, const InvoiceLinesItem& v);
 }  // namespace schemaforge_io
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_InvoiceCurrency_ad805299ec6b7b17_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_InvoiceCurrency_ad805299ec6b7b17_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_InvoiceCurrency_e42c91819ebdfb58_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_InvoiceCurrency_e42c91819ebdfb58_IO
 inline void schemaforge_io::read_InvoiceCurrency(const nlohmann::json& j, InvoiceCurrency& v, const schemaforge_detail::path& p) {
   if (!j.is_string()) schemaforge_detail::fail_type(p, "a string", j);
   const std::string& s = *j.get_ptr<const nlohmann::json::string_t*>();
@@ -1001,10 +1001,10 @@ inline InvoiceCurrency parse_InvoiceCurrency(std::string_view text) {
 inline std::string dump_InvoiceCurrency(const InvoiceCurrency& v) {
   return schemaforge_detail::dump_document<schemaforge_io::emit_InvoiceCurrency, schemaforge_io::write_InvoiceCurrency, InvoiceCurrency>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_InvoiceCurrency_ad805299ec6b7b17_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_InvoiceCurrency_e42c91819ebdfb58_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Address_aa828a76a99ad8de_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Address_aa828a76a99ad8de_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Address_2520762ef7226d94_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Address_2520762ef7226d94_IO
 inline void schemaforge_io::read_Address(const nlohmann::json& j, Address& v, const schemaforge_detail::path& p) {
   const auto& o = schemaforge_detail::object_of(j, p);
   schemaforge_detail::read_member<schemaforge_detail::read_string>(o, "street", v.street, p, false, schemaforge_detail::null_is::error);
@@ -1092,10 +1092,10 @@ inline Address parse_Address(std::string_view text) {
 inline std::string dump_Address(const Address& v) {
   return schemaforge_detail::dump_document<schemaforge_io::emit_Address, schemaforge_io::write_Address, Address>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Address_aa828a76a99ad8de_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Address_2520762ef7226d94_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Party_1667b10d610896b9_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Party_1667b10d610896b9_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Party_97209d1b51d7682e_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Party_97209d1b51d7682e_IO
 inline void schemaforge_io::read_Party(const nlohmann::json& j, Party& v, const schemaforge_detail::path& p) {
   const auto& o = schemaforge_detail::object_of(j, p);
   schemaforge_detail::read_required<schemaforge_detail::read_string>(o, "name", v.name, p);
@@ -1172,10 +1172,10 @@ inline Party parse_Party(std::string_view text) {
 inline std::string dump_Party(const Party& v) {
   return schemaforge_detail::dump_document<schemaforge_io::emit_Party, schemaforge_io::write_Party, Party>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Party_1667b10d610896b9_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Party_97209d1b51d7682e_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Invoice_122f4d3eb90b1f2c_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Invoice_122f4d3eb90b1f2c_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Invoice_c0b1cffc61daba4d_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Invoice_c0b1cffc61daba4d_IO
 inline void schemaforge_io::read_Invoice(const nlohmann::json& j, Invoice& v, const schemaforge_detail::path& p) {
   const auto& o = schemaforge_detail::object_of(j, p);
   schemaforge_detail::read_required<schemaforge_detail::read_string>(o, "invoice_number", v.invoice_number, p);
@@ -1341,10 +1341,10 @@ inline std::string dump_Invoice_array(const std::vector<Invoice>& v) {
   return schemaforge_detail::dump_document<schemaforge_detail::emit_array<schemaforge_io::emit_Invoice, Invoice>,
                                            schemaforge_detail::write_array<schemaforge_io::write_Invoice, Invoice>, std::vector<Invoice>>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Invoice_122f4d3eb90b1f2c_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Invoice_c0b1cffc61daba4d_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_InvoiceLinesItem_9d49efdd3bc91099_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_InvoiceLinesItem_9d49efdd3bc91099_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_InvoiceLinesItem_5d7b257e72d93334_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_InvoiceLinesItem_5d7b257e72d93334_IO
 inline void schemaforge_io::read_InvoiceLinesItem(const nlohmann::json& j, InvoiceLinesItem& v, const schemaforge_detail::path& p) {
   const auto& o = schemaforge_detail::object_of(j, p);
   schemaforge_detail::read_required<schemaforge_detail::read_string>(o, "description", v.description, p);
@@ -1431,6 +1431,6 @@ inline InvoiceLinesItem parse_InvoiceLinesItem(std::string_view text) {
 inline std::string dump_InvoiceLinesItem(const InvoiceLinesItem& v) {
   return schemaforge_detail::dump_document<schemaforge_io::emit_InvoiceLinesItem, schemaforge_io::write_InvoiceLinesItem, InvoiceLinesItem>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_InvoiceLinesItem_9d49efdd3bc91099_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_InvoiceLinesItem_5d7b257e72d93334_IO
 
 }  // namespace schemaforge_generated

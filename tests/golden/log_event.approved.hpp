@@ -879,8 +879,8 @@ using decode_error = ::schemaforge_generated_detail_v1::decode_error;
 
 struct LogEventError;
 struct LogEvent;
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_LogEventLevel_8e598afbc765f0cb
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_LogEventLevel_8e598afbc765f0cb
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_LogEventLevel_234465955684304f
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_LogEventLevel_234465955684304f
 enum class LogEventLevel {
   kTRACE,
   kDEBUG,
@@ -889,26 +889,26 @@ enum class LogEventLevel {
   kERROR,
   kFATAL,
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_LogEventLevel_8e598afbc765f0cb
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_LogEventLevel_234465955684304f
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_LogEventStatus_8e550973ab1717a3
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_LogEventStatus_8e550973ab1717a3
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_LogEventStatus_5adb025fe39e01ec
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_LogEventStatus_5adb025fe39e01ec
 /// An HTTP status code or a symbolic status.
 using LogEventStatus = std::variant<std::int64_t, std::string>;
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_LogEventStatus_8e550973ab1717a3
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_LogEventStatus_5adb025fe39e01ec
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_LogEventError_2e5fa811fb317900
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_LogEventError_2e5fa811fb317900
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_LogEventError_d638d4db76a02569
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_LogEventError_d638d4db76a02569
 struct LogEventError {
   std::string type;
   std::optional<std::string> message;
   std::optional<std::vector<std::string>> stack;
   std::optional<schemaforge_detail::box<LogEventError>> cause;
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_LogEventError_2e5fa811fb317900
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_LogEventError_d638d4db76a02569
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_LogEvent_b6f1b6db4a46ed00
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_LogEvent_b6f1b6db4a46ed00
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_LogEvent_443b6fd92340d67d
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_LogEvent_443b6fd92340d67d
 /// One structured record parsed from a free-form log line.
 struct LogEvent {
   /// Schema: format: date-time
@@ -931,7 +931,7 @@ struct LogEvent {
     return R"sf({"$schema":"https://json-schema.org/draft/2020-12/schema","title":"log_event","description":"One structured record parsed from a free-form log line.","type":"object","properties":{"timestamp":{"type":"string","format":"date-time"},"level":{"type":"string","enum":["TRACE","DEBUG","INFO","WARN","ERROR","FATAL"]},"service":{"type":"string"},"message":{"type":"string"},"host":{"type":"string"},"pid":{"type":"integer","minimum":0},"duration_ms":{"type":"number","minimum":0},"status":{"type":["integer","string"],"description":"An HTTP status code or a symbolic status."},"fields":{"type":"object","additionalProperties":true,"description":"Any other key/value pairs on the line."},"error":{"type":"object","properties":{"type":{"type":"string"},"message":{"type":"string"},"stack":{"type":"array","items":{"type":"string"}},"cause":{"$ref":"#/properties/error"}},"required":["type"]}},"required":["timestamp","level","message"]})sf";
   }
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_LogEvent_b6f1b6db4a46ed00
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_LogEvent_443b6fd92340d67d
 
 namespace schemaforge_io {
 inline void read_LogEventLevel(const nlohmann::json& j, LogEventLevel& v, const schemaforge_detail::path& p);
@@ -952,8 +952,8 @@ inline void pull_LogEvent(schemaforge_detail::cursor& c, LogEvent& v, const sche
 inline void emit_LogEvent(std::string& out, const LogEvent& v);
 }  // namespace schemaforge_io
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_LogEventLevel_8e598afbc765f0cb_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_LogEventLevel_8e598afbc765f0cb_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_LogEventLevel_234465955684304f_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_LogEventLevel_234465955684304f_IO
 inline void schemaforge_io::read_LogEventLevel(const nlohmann::json& j, LogEventLevel& v, const schemaforge_detail::path& p) {
   if (!j.is_string()) schemaforge_detail::fail_type(p, "a string", j);
   const std::string& s = *j.get_ptr<const nlohmann::json::string_t*>();
@@ -1074,10 +1074,10 @@ inline LogEventLevel parse_LogEventLevel(std::string_view text) {
 inline std::string dump_LogEventLevel(const LogEventLevel& v) {
   return schemaforge_detail::dump_document<schemaforge_io::emit_LogEventLevel, schemaforge_io::write_LogEventLevel, LogEventLevel>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_LogEventLevel_8e598afbc765f0cb_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_LogEventLevel_234465955684304f_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_LogEventStatus_8e550973ab1717a3_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_LogEventStatus_8e550973ab1717a3_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_LogEventStatus_5adb025fe39e01ec_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_LogEventStatus_5adb025fe39e01ec_IO
 inline void schemaforge_io::read_LogEventStatus(const nlohmann::json& j, LogEventStatus& v, const schemaforge_detail::path& p) {
   if (j.is_string()) {
     schemaforge_detail::read_alternative<1, schemaforge_detail::read_string>(j, v, p);
@@ -1132,10 +1132,10 @@ inline LogEventStatus parse_LogEventStatus(std::string_view text) {
 inline std::string dump_LogEventStatus(const LogEventStatus& v) {
   return schemaforge_detail::dump_document<schemaforge_io::emit_LogEventStatus, schemaforge_io::write_LogEventStatus, LogEventStatus>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_LogEventStatus_8e550973ab1717a3_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_LogEventStatus_5adb025fe39e01ec_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_LogEventError_2e5fa811fb317900_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_LogEventError_2e5fa811fb317900_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_LogEventError_d638d4db76a02569_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_LogEventError_d638d4db76a02569_IO
 inline void schemaforge_io::read_LogEventError(const nlohmann::json& j, LogEventError& v, const schemaforge_detail::path& p) {
   const auto& o = schemaforge_detail::object_of(j, p);
   schemaforge_detail::read_required<schemaforge_detail::read_string>(o, "type", v.type, p);
@@ -1224,10 +1224,10 @@ inline LogEventError parse_LogEventError(std::string_view text) {
 inline std::string dump_LogEventError(const LogEventError& v) {
   return schemaforge_detail::dump_document<schemaforge_io::emit_LogEventError, schemaforge_io::write_LogEventError, LogEventError>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_LogEventError_2e5fa811fb317900_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_LogEventError_d638d4db76a02569_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_LogEvent_b6f1b6db4a46ed00_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_LogEvent_b6f1b6db4a46ed00_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_LogEvent_443b6fd92340d67d_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_LogEvent_443b6fd92340d67d_IO
 inline void schemaforge_io::read_LogEvent(const nlohmann::json& j, LogEvent& v, const schemaforge_detail::path& p) {
   const auto& o = schemaforge_detail::object_of(j, p);
   schemaforge_detail::read_required<schemaforge_detail::read_string>(o, "timestamp", v.timestamp, p);
@@ -1397,6 +1397,6 @@ inline std::string dump_LogEvent_array(const std::vector<LogEvent>& v) {
   return schemaforge_detail::dump_document<schemaforge_detail::emit_array<schemaforge_io::emit_LogEvent, LogEvent>,
                                            schemaforge_detail::write_array<schemaforge_io::write_LogEvent, LogEvent>, std::vector<LogEvent>>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_LogEvent_b6f1b6db4a46ed00_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_LogEvent_443b6fd92340d67d_IO
 
 }  // namespace schemaforge_generated

@@ -823,21 +823,21 @@ using decode_error = ::schemaforge_generated_detail_v1::decode_error;
 
 struct Address;
 struct Shipment;
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_ShipmentReference_73357180706e3f94
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_ShipmentReference_73357180706e3f94
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_ShipmentReference_2bd3364315d126ae
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_ShipmentReference_2bd3364315d126ae
 using ShipmentReference = std::variant<std::string, std::int64_t>;
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ShipmentReference_73357180706e3f94
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ShipmentReference_2bd3364315d126ae
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Address_4dfc88bc42f4b188
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Address_4dfc88bc42f4b188
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Address_0dfe4aff93273f4e
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Address_0dfe4aff93273f4e
 struct Address {
   std::optional<std::string> street;
   std::string city;
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Address_4dfc88bc42f4b188
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Address_0dfe4aff93273f4e
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Shipment_50aa8425298a20f4
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Shipment_50aa8425298a20f4
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Shipment_636b870bf58f7dd9
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Shipment_636b870bf58f7dd9
 /// Shares Address and a variant shape with shared_b.json: both headers compile in one TU and namespace.
 struct Shipment {
   Address to;
@@ -847,7 +847,7 @@ struct Shipment {
     return R"sf({"title":"Shipment","description":"Shares Address and a variant shape with shared_b.json: both headers compile in one TU and namespace.","type":"object","properties":{"to":{"$ref":"#/$defs/Address"},"reference":{"type":["string","integer"]}},"required":["to","reference"],"$defs":{"Address":{"type":"object","properties":{"street":{"type":"string"},"city":{"type":"string"}},"required":["city"]}}})sf";
   }
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Shipment_50aa8425298a20f4
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Shipment_636b870bf58f7dd9
 
 namespace schemaforge_io {
 inline void read_ShipmentReference(const nlohmann::json& j, ShipmentReference& v, const schemaforge_detail::path& p);
@@ -864,8 +864,8 @@ inline void pull_Shipment(schemaforge_detail::cursor& c, Shipment& v, const sche
 inline void emit_Shipment(std::string& out, const Shipment& v);
 }  // namespace schemaforge_io
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_ShipmentReference_73357180706e3f94_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_ShipmentReference_73357180706e3f94_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_ShipmentReference_2bd3364315d126ae_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_ShipmentReference_2bd3364315d126ae_IO
 inline void schemaforge_io::read_ShipmentReference(const nlohmann::json& j, ShipmentReference& v, const schemaforge_detail::path& p) {
   if (j.is_string()) {
     schemaforge_detail::read_alternative<0, schemaforge_detail::read_string>(j, v, p);
@@ -920,10 +920,10 @@ inline ShipmentReference parse_ShipmentReference(std::string_view text) {
 inline std::string dump_ShipmentReference(const ShipmentReference& v) {
   return schemaforge_detail::dump_document<schemaforge_io::emit_ShipmentReference, schemaforge_io::write_ShipmentReference, ShipmentReference>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ShipmentReference_73357180706e3f94_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ShipmentReference_2bd3364315d126ae_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Address_4dfc88bc42f4b188_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Address_4dfc88bc42f4b188_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Address_0dfe4aff93273f4e_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Address_0dfe4aff93273f4e_IO
 inline void schemaforge_io::read_Address(const nlohmann::json& j, Address& v, const schemaforge_detail::path& p) {
   const auto& o = schemaforge_detail::object_of(j, p);
   schemaforge_detail::read_member<schemaforge_detail::read_string>(o, "street", v.street, p, false, schemaforge_detail::null_is::error);
@@ -988,10 +988,10 @@ inline Address parse_Address(std::string_view text) {
 inline std::string dump_Address(const Address& v) {
   return schemaforge_detail::dump_document<schemaforge_io::emit_Address, schemaforge_io::write_Address, Address>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Address_4dfc88bc42f4b188_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Address_0dfe4aff93273f4e_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Shipment_50aa8425298a20f4_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Shipment_50aa8425298a20f4_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Shipment_636b870bf58f7dd9_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Shipment_636b870bf58f7dd9_IO
 inline void schemaforge_io::read_Shipment(const nlohmann::json& j, Shipment& v, const schemaforge_detail::path& p) {
   const auto& o = schemaforge_detail::object_of(j, p);
   schemaforge_detail::read_required<schemaforge_io::read_Address>(o, "to", v.to, p);
@@ -1066,6 +1066,6 @@ inline std::string dump_Shipment_array(const std::vector<Shipment>& v) {
   return schemaforge_detail::dump_document<schemaforge_detail::emit_array<schemaforge_io::emit_Shipment, Shipment>,
                                            schemaforge_detail::write_array<schemaforge_io::write_Shipment, Shipment>, std::vector<Shipment>>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Shipment_50aa8425298a20f4_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Shipment_636b870bf58f7dd9_IO
 
 }  // namespace schemaforge_generated

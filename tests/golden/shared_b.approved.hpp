@@ -823,21 +823,21 @@ using decode_error = ::schemaforge_generated_detail_v1::decode_error;
 
 struct Address;
 struct Warehouse;
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_WarehouseCode_d2f24f7068a19545
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_WarehouseCode_d2f24f7068a19545
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_WarehouseCode_50abb58443635d2a
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_WarehouseCode_50abb58443635d2a
 using WarehouseCode = std::variant<std::string, std::int64_t>;
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_WarehouseCode_d2f24f7068a19545
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_WarehouseCode_50abb58443635d2a
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Address_4dfc88bc42f4b188
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Address_4dfc88bc42f4b188
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Address_0dfe4aff93273f4e
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Address_0dfe4aff93273f4e
 struct Address {
   std::optional<std::string> street;
   std::string city;
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Address_4dfc88bc42f4b188
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Address_0dfe4aff93273f4e
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Warehouse_b5f6e72f4724b173
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Warehouse_b5f6e72f4724b173
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Warehouse_637a9a885bf9c929
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Warehouse_637a9a885bf9c929
 struct Warehouse {
   Address at;
   std::optional<WarehouseCode> code;
@@ -846,7 +846,7 @@ struct Warehouse {
     return R"sf({"title":"Warehouse","type":"object","properties":{"at":{"$ref":"#/$defs/Address"},"code":{"type":["string","integer"]}},"required":["at"],"$defs":{"Address":{"type":"object","properties":{"street":{"type":"string"},"city":{"type":"string"}},"required":["city"]}}})sf";
   }
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Warehouse_b5f6e72f4724b173
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Warehouse_637a9a885bf9c929
 
 namespace schemaforge_io {
 inline void read_WarehouseCode(const nlohmann::json& j, WarehouseCode& v, const schemaforge_detail::path& p);
@@ -863,8 +863,8 @@ inline void pull_Warehouse(schemaforge_detail::cursor& c, Warehouse& v, const sc
 inline void emit_Warehouse(std::string& out, const Warehouse& v);
 }  // namespace schemaforge_io
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_WarehouseCode_d2f24f7068a19545_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_WarehouseCode_d2f24f7068a19545_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_WarehouseCode_50abb58443635d2a_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_WarehouseCode_50abb58443635d2a_IO
 inline void schemaforge_io::read_WarehouseCode(const nlohmann::json& j, WarehouseCode& v, const schemaforge_detail::path& p) {
   if (j.is_string()) {
     schemaforge_detail::read_alternative<0, schemaforge_detail::read_string>(j, v, p);
@@ -919,10 +919,10 @@ inline WarehouseCode parse_WarehouseCode(std::string_view text) {
 inline std::string dump_WarehouseCode(const WarehouseCode& v) {
   return schemaforge_detail::dump_document<schemaforge_io::emit_WarehouseCode, schemaforge_io::write_WarehouseCode, WarehouseCode>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_WarehouseCode_d2f24f7068a19545_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_WarehouseCode_50abb58443635d2a_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Address_4dfc88bc42f4b188_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Address_4dfc88bc42f4b188_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Address_0dfe4aff93273f4e_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Address_0dfe4aff93273f4e_IO
 inline void schemaforge_io::read_Address(const nlohmann::json& j, Address& v, const schemaforge_detail::path& p) {
   const auto& o = schemaforge_detail::object_of(j, p);
   schemaforge_detail::read_member<schemaforge_detail::read_string>(o, "street", v.street, p, false, schemaforge_detail::null_is::error);
@@ -987,10 +987,10 @@ inline Address parse_Address(std::string_view text) {
 inline std::string dump_Address(const Address& v) {
   return schemaforge_detail::dump_document<schemaforge_io::emit_Address, schemaforge_io::write_Address, Address>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Address_4dfc88bc42f4b188_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Address_0dfe4aff93273f4e_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Warehouse_b5f6e72f4724b173_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Warehouse_b5f6e72f4724b173_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Warehouse_637a9a885bf9c929_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Warehouse_637a9a885bf9c929_IO
 inline void schemaforge_io::read_Warehouse(const nlohmann::json& j, Warehouse& v, const schemaforge_detail::path& p) {
   const auto& o = schemaforge_detail::object_of(j, p);
   schemaforge_detail::read_required<schemaforge_io::read_Address>(o, "at", v.at, p);
@@ -1066,6 +1066,6 @@ inline std::string dump_Warehouse_array(const std::vector<Warehouse>& v) {
   return schemaforge_detail::dump_document<schemaforge_detail::emit_array<schemaforge_io::emit_Warehouse, Warehouse>,
                                            schemaforge_detail::write_array<schemaforge_io::write_Warehouse, Warehouse>, std::vector<Warehouse>>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Warehouse_b5f6e72f4724b173_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Warehouse_637a9a885bf9c929_IO
 
 }  // namespace schemaforge_generated

@@ -826,8 +826,8 @@ struct SupportTicket;
 struct Reply;
 struct Escalate;
 struct Refund;
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicketCategory_a0763483d0caea2b
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicketCategory_a0763483d0caea2b
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicketCategory_8de2c910cd1551a9
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicketCategory_8de2c910cd1551a9
 enum class SupportTicketCategory {
   kBilling,
   kBug,
@@ -835,44 +835,44 @@ enum class SupportTicketCategory {
   kAccount,
   kOther,
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicketCategory_a0763483d0caea2b
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicketCategory_8de2c910cd1551a9
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicketPriority_413566cc2d543e04
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicketPriority_413566cc2d543e04
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicketPriority_8af2d827054d1820
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicketPriority_8af2d827054d1820
 enum class SupportTicketPriority {
   kLow,
   kNormal,
   kHigh,
   kUrgent,
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicketPriority_413566cc2d543e04
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicketPriority_8af2d827054d1820
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicketCustomerPlan_df07a12da547365a
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicketCustomerPlan_df07a12da547365a
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicketCustomerPlan_71a4da6aff2f58dc
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicketCustomerPlan_71a4da6aff2f58dc
 enum class SupportTicketCustomerPlan {
   kFree,
   kPro,
   kEnterprise,
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicketCustomerPlan_df07a12da547365a
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicketCustomerPlan_71a4da6aff2f58dc
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicketActionsItem_d9c0841bf496b447
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicketActionsItem_d9c0841bf496b447
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicketActionsItem_afc30601f353d425
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicketActionsItem_afc30601f353d425
 using SupportTicketActionsItem = std::variant<Reply, Escalate, Refund>;
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicketActionsItem_d9c0841bf496b447
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicketActionsItem_afc30601f353d425
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicketCustomer_fc643eb8cd0fb2bd
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicketCustomer_fc643eb8cd0fb2bd
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicketCustomer_16498f78b4fe1aa5
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicketCustomer_16498f78b4fe1aa5
 struct SupportTicketCustomer {
   std::optional<std::string> name;
   /// Schema: format: email
   std::string email;
   std::optional<SupportTicketCustomerPlan> plan;
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicketCustomer_fc643eb8cd0fb2bd
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicketCustomer_16498f78b4fe1aa5
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicket_a0cb9d604c358ee1
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicket_a0cb9d604c358ee1
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicket_db571841dd4e2918
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicket_db571841dd4e2918
 /// A customer support request triaged from an e-mail or chat transcript.
 struct SupportTicket {
   /// Schema: maxLength: 200
@@ -895,34 +895,34 @@ struct SupportTicket {
     return R"sf({"$schema":"https://json-schema.org/draft/2020-12/schema","title":"support ticket","description":"A customer support request triaged from an e-mail or chat transcript.","type":"object","properties":{"summary":{"type":"string","maxLength":200},"category":{"type":"string","enum":["billing","bug","feature-request","account","other"]},"priority":{"type":"string","enum":["low","normal","high","urgent"],"default":"normal"},"sentiment":{"type":"number","minimum":-1,"maximum":1,"description":"-1 angry ... 1 delighted"},"customer":{"type":"object","properties":{"name":{"type":["string","null"]},"email":{"type":"string","format":"email"},"plan":{"type":"string","enum":["free","pro","enterprise"]}},"required":["name","email"]},"product_area":{"type":"string"},"actions":{"type":"array","description":"What the agent should do next, in order.","items":{"oneOf":[{"$ref":"#/$defs/Reply"},{"$ref":"#/$defs/Escalate"},{"$ref":"#/$defs/Refund"}]}},"tags":{"type":"array","items":{"type":"string"}}},"required":["summary","category","priority","customer","actions"],"$defs":{"Reply":{"type":"object","properties":{"type":{"const":"reply"},"message":{"type":"string"}},"required":["type","message"]},"Escalate":{"type":"object","properties":{"type":{"const":"escalate"},"team":{"type":"string"},"reason":{"type":"string"}},"required":["type","team"]},"Refund":{"type":"object","properties":{"type":{"const":"refund"},"amount":{"type":"number","minimum":0},"currency":{"type":"string"}},"required":["type","amount"]}}})sf";
   }
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicket_a0cb9d604c358ee1
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicket_db571841dd4e2918
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Reply_5f3123fd384663b0
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Reply_5f3123fd384663b0
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Reply_8070d3b1ad2bb2cf
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Reply_8070d3b1ad2bb2cf
 struct Reply {
   std::string type = "reply";
   std::string message;
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Reply_5f3123fd384663b0
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Reply_8070d3b1ad2bb2cf
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Escalate_3f21dea5acea2611
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Escalate_3f21dea5acea2611
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Escalate_eebd15f9c2591f1d
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Escalate_eebd15f9c2591f1d
 struct Escalate {
   std::string type = "escalate";
   std::string team;
   std::optional<std::string> reason;
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Escalate_3f21dea5acea2611
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Escalate_eebd15f9c2591f1d
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Refund_9657dcf014ec5441
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Refund_9657dcf014ec5441
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Refund_6cc606d330124123
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Refund_6cc606d330124123
 struct Refund {
   std::string type = "refund";
   /// Schema: minimum: 0
   double amount{};
   std::optional<std::string> currency;
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Refund_9657dcf014ec5441
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Refund_6cc606d330124123
 
 namespace schemaforge_io {
 inline void read_SupportTicketCategory(const nlohmann::json& j, SupportTicketCategory& v, const schemaforge_detail::path& p);
@@ -963,8 +963,8 @@ inline void pull_Refund(schemaforge_detail::cursor& c, Refund& v, const schemafo
 inline void emit_Refund(std::string& out, const Refund& v);
 }  // namespace schemaforge_io
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicketCategory_a0763483d0caea2b_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicketCategory_a0763483d0caea2b_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicketCategory_8de2c910cd1551a9_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicketCategory_8de2c910cd1551a9_IO
 inline void schemaforge_io::read_SupportTicketCategory(const nlohmann::json& j, SupportTicketCategory& v, const schemaforge_detail::path& p) {
   if (!j.is_string()) schemaforge_detail::fail_type(p, "a string", j);
   const std::string& s = *j.get_ptr<const nlohmann::json::string_t*>();
@@ -1071,10 +1071,10 @@ inline SupportTicketCategory parse_SupportTicketCategory(std::string_view text) 
 inline std::string dump_SupportTicketCategory(const SupportTicketCategory& v) {
   return schemaforge_detail::dump_document<schemaforge_io::emit_SupportTicketCategory, schemaforge_io::write_SupportTicketCategory, SupportTicketCategory>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicketCategory_a0763483d0caea2b_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicketCategory_8de2c910cd1551a9_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicketPriority_413566cc2d543e04_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicketPriority_413566cc2d543e04_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicketPriority_8af2d827054d1820_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicketPriority_8af2d827054d1820_IO
 inline void schemaforge_io::read_SupportTicketPriority(const nlohmann::json& j, SupportTicketPriority& v, const schemaforge_detail::path& p) {
   if (!j.is_string()) schemaforge_detail::fail_type(p, "a string", j);
   const std::string& s = *j.get_ptr<const nlohmann::json::string_t*>();
@@ -1167,10 +1167,10 @@ inline SupportTicketPriority parse_SupportTicketPriority(std::string_view text) 
 inline std::string dump_SupportTicketPriority(const SupportTicketPriority& v) {
   return schemaforge_detail::dump_document<schemaforge_io::emit_SupportTicketPriority, schemaforge_io::write_SupportTicketPriority, SupportTicketPriority>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicketPriority_413566cc2d543e04_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicketPriority_8af2d827054d1820_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicketCustomerPlan_df07a12da547365a_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicketCustomerPlan_df07a12da547365a_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicketCustomerPlan_71a4da6aff2f58dc_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicketCustomerPlan_71a4da6aff2f58dc_IO
 inline void schemaforge_io::read_SupportTicketCustomerPlan(const nlohmann::json& j, SupportTicketCustomerPlan& v, const schemaforge_detail::path& p) {
   if (!j.is_string()) schemaforge_detail::fail_type(p, "a string", j);
   const std::string& s = *j.get_ptr<const nlohmann::json::string_t*>();
@@ -1249,10 +1249,10 @@ inline SupportTicketCustomerPlan parse_SupportTicketCustomerPlan(std::string_vie
 inline std::string dump_SupportTicketCustomerPlan(const SupportTicketCustomerPlan& v) {
   return schemaforge_detail::dump_document<schemaforge_io::emit_SupportTicketCustomerPlan, schemaforge_io::write_SupportTicketCustomerPlan, SupportTicketCustomerPlan>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicketCustomerPlan_df07a12da547365a_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicketCustomerPlan_71a4da6aff2f58dc_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicketActionsItem_d9c0841bf496b447_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicketActionsItem_d9c0841bf496b447_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicketActionsItem_afc30601f353d425_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicketActionsItem_afc30601f353d425_IO
 inline void schemaforge_io::read_SupportTicketActionsItem(const nlohmann::json& j, SupportTicketActionsItem& v, const schemaforge_detail::path& p) {
   const std::string& tag = schemaforge_detail::read_tag(j, "type", p);
   if (tag == "reply") {
@@ -1318,10 +1318,10 @@ inline SupportTicketActionsItem parse_SupportTicketActionsItem(std::string_view 
 inline std::string dump_SupportTicketActionsItem(const SupportTicketActionsItem& v) {
   return schemaforge_detail::dump_document<schemaforge_io::emit_SupportTicketActionsItem, schemaforge_io::write_SupportTicketActionsItem, SupportTicketActionsItem>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicketActionsItem_d9c0841bf496b447_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicketActionsItem_afc30601f353d425_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicketCustomer_fc643eb8cd0fb2bd_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicketCustomer_fc643eb8cd0fb2bd_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicketCustomer_16498f78b4fe1aa5_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicketCustomer_16498f78b4fe1aa5_IO
 inline void schemaforge_io::read_SupportTicketCustomer(const nlohmann::json& j, SupportTicketCustomer& v, const schemaforge_detail::path& p) {
   const auto& o = schemaforge_detail::object_of(j, p);
   schemaforge_detail::read_member<schemaforge_detail::read_string>(o, "name", v.name, p, true, schemaforge_detail::null_is::empty);
@@ -1397,10 +1397,10 @@ inline SupportTicketCustomer parse_SupportTicketCustomer(std::string_view text) 
 inline std::string dump_SupportTicketCustomer(const SupportTicketCustomer& v) {
   return schemaforge_detail::dump_document<schemaforge_io::emit_SupportTicketCustomer, schemaforge_io::write_SupportTicketCustomer, SupportTicketCustomer>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicketCustomer_fc643eb8cd0fb2bd_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicketCustomer_16498f78b4fe1aa5_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicket_a0cb9d604c358ee1_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicket_a0cb9d604c358ee1_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicket_db571841dd4e2918_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicket_db571841dd4e2918_IO
 inline void schemaforge_io::read_SupportTicket(const nlohmann::json& j, SupportTicket& v, const schemaforge_detail::path& p) {
   const auto& o = schemaforge_detail::object_of(j, p);
   schemaforge_detail::read_required<schemaforge_detail::read_string>(o, "summary", v.summary, p);
@@ -1544,10 +1544,10 @@ inline std::string dump_SupportTicket_array(const std::vector<SupportTicket>& v)
   return schemaforge_detail::dump_document<schemaforge_detail::emit_array<schemaforge_io::emit_SupportTicket, SupportTicket>,
                                            schemaforge_detail::write_array<schemaforge_io::write_SupportTicket, SupportTicket>, std::vector<SupportTicket>>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicket_a0cb9d604c358ee1_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicket_db571841dd4e2918_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Reply_5f3123fd384663b0_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Reply_5f3123fd384663b0_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Reply_8070d3b1ad2bb2cf_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Reply_8070d3b1ad2bb2cf_IO
 inline void schemaforge_io::read_Reply(const nlohmann::json& j, Reply& v, const schemaforge_detail::path& p) {
   const auto& o = schemaforge_detail::object_of(j, p);
   schemaforge_detail::read_required<schemaforge_detail::read_string>(o, "type", v.type, p);
@@ -1613,10 +1613,10 @@ inline Reply parse_Reply(std::string_view text) {
 inline std::string dump_Reply(const Reply& v) {
   return schemaforge_detail::dump_document<schemaforge_io::emit_Reply, schemaforge_io::write_Reply, Reply>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Reply_5f3123fd384663b0_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Reply_8070d3b1ad2bb2cf_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Escalate_3f21dea5acea2611_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Escalate_3f21dea5acea2611_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Escalate_eebd15f9c2591f1d_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Escalate_eebd15f9c2591f1d_IO
 inline void schemaforge_io::read_Escalate(const nlohmann::json& j, Escalate& v, const schemaforge_detail::path& p) {
   const auto& o = schemaforge_detail::object_of(j, p);
   schemaforge_detail::read_required<schemaforge_detail::read_string>(o, "type", v.type, p);
@@ -1694,10 +1694,10 @@ inline Escalate parse_Escalate(std::string_view text) {
 inline std::string dump_Escalate(const Escalate& v) {
   return schemaforge_detail::dump_document<schemaforge_io::emit_Escalate, schemaforge_io::write_Escalate, Escalate>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Escalate_3f21dea5acea2611_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Escalate_eebd15f9c2591f1d_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Refund_9657dcf014ec5441_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Refund_9657dcf014ec5441_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Refund_6cc606d330124123_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Refund_6cc606d330124123_IO
 inline void schemaforge_io::read_Refund(const nlohmann::json& j, Refund& v, const schemaforge_detail::path& p) {
   const auto& o = schemaforge_detail::object_of(j, p);
   schemaforge_detail::read_required<schemaforge_detail::read_string>(o, "type", v.type, p);
@@ -1775,6 +1775,6 @@ inline Refund parse_Refund(std::string_view text) {
 inline std::string dump_Refund(const Refund& v) {
   return schemaforge_detail::dump_document<schemaforge_io::emit_Refund, schemaforge_io::write_Refund, Refund>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Refund_9657dcf014ec5441_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Refund_6cc606d330124123_IO
 
 }  // namespace schemaforge_generated

@@ -865,51 +865,51 @@ struct ShapesByShapeOption6;
 struct Circle;
 struct Shapes;
 struct Square;
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesTaggedItem_8d0290e4a7d7a2f9
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesTaggedItem_8d0290e4a7d7a2f9
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesTaggedItem_192e86b69d108f99
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesTaggedItem_192e86b69d108f99
 using ShapesTaggedItem = std::variant<Circle, Square>;
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesTaggedItem_8d0290e4a7d7a2f9
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesTaggedItem_192e86b69d108f99
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShape_f77683f1bea7ae57
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShape_f77683f1bea7ae57
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShape_bb3179d9cd2ba4a9
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShape_bb3179d9cd2ba4a9
 using ShapesByShape = std::variant<std::string, std::int64_t, double, std::vector<std::string>, ShapesByShapeOption5, ShapesByShapeOption6>;
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShape_f77683f1bea7ae57
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShape_bb3179d9cd2ba4a9
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesMixedEnum_2775d56a5dc19403
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesMixedEnum_2775d56a5dc19403
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesMixedEnum_5d6ba84679c880ca
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesMixedEnum_5d6ba84679c880ca
 using ShapesMixedEnum = nlohmann::json;
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesMixedEnum_2775d56a5dc19403
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesMixedEnum_5d6ba84679c880ca
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesLevel_593e7af49b93c40d
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesLevel_593e7af49b93c40d
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesLevel_3dd6107565b59ab5
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesLevel_3dd6107565b59ab5
 using ShapesLevel = std::int64_t;
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesLevel_593e7af49b93c40d
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesLevel_3dd6107565b59ab5
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption5_b828ec5b34e76972
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption5_b828ec5b34e76972
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption5_155c50943c23db1d
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption5_155c50943c23db1d
 struct ShapesByShapeOption5 {
   double x{};
   double y{};
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption5_b828ec5b34e76972
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption5_155c50943c23db1d
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption6_bbd60bf1c77a9c61
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption6_bbd60bf1c77a9c61
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption6_8d2ee404ce182a93
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption6_8d2ee404ce182a93
 struct ShapesByShapeOption6 {
   std::string label;
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption6_bbd60bf1c77a9c61
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption6_8d2ee404ce182a93
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Circle_b82a9507d905fb30
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Circle_b82a9507d905fb30
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Circle_3931ef27d09c04b2
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Circle_3931ef27d09c04b2
 struct Circle {
   std::string kind = "circle";
   double radius{};
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Circle_b82a9507d905fb30
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Circle_3931ef27d09c04b2
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Shapes_b67e72c41750a4fa
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Shapes_b67e72c41750a4fa
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Shapes_52e6634ad506b444
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Shapes_52e6634ad506b444
 struct Shapes {
   std::vector<ShapesTaggedItem> tagged;
   ShapesByShape by_shape;
@@ -925,15 +925,15 @@ struct Shapes {
     return R"sf({"$schema":"https://json-schema.org/draft/2020-12/schema","title":"Shapes","type":"object","properties":{"tagged":{"type":"array","items":{"oneOf":[{"$ref":"#/$defs/Circle"},{"$ref":"#/$defs/Square"}]}},"by_shape":{"anyOf":[{"type":"string"},{"type":"integer"},{"type":"number"},{"type":"array","items":{"type":"string"}},{"type":"object","properties":{"x":{"type":"number"},"y":{"type":"number"}},"required":["x","y"]},{"type":"object","properties":{"label":{"type":"string"}},"required":["label"]}]},"maybe":{"oneOf":[{"$ref":"#/$defs/Circle"},{"type":"null"}]},"pair":{"type":"array","prefixItems":[{"type":"number"},{"type":"string"}],"items":false},"mixed_enum":{"enum":["a",1,true]},"level":{"type":"integer","enum":[1,2,3]},"version":{"const":2},"anything":{},"free_object":{"type":"object"}},"required":["tagged","by_shape","maybe","version"],"$defs":{"Circle":{"type":"object","properties":{"kind":{"const":"circle"},"radius":{"type":"number"}},"required":["kind","radius"]},"Square":{"type":"object","properties":{"kind":{"const":"square"},"side":{"type":"number"}},"required":["kind","side"]}}})sf";
   }
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Shapes_b67e72c41750a4fa
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Shapes_52e6634ad506b444
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Square_1b743ccea1d6bf0e
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Square_1b743ccea1d6bf0e
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Square_cffc4c59f7de18b4
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Square_cffc4c59f7de18b4
 struct Square {
   std::string kind = "square";
   double side{};
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Square_1b743ccea1d6bf0e
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Square_cffc4c59f7de18b4
 
 namespace schemaforge_io {
 inline void read_ShapesTaggedItem(const nlohmann::json& j, ShapesTaggedItem& v, const schemaforge_detail::path& p);
@@ -974,8 +974,8 @@ inline void pull_Square(schemaforge_detail::cursor& c, Square& v, const schemafo
 inline void emit_Square(std::string& out, const Square& v);
 }  // namespace schemaforge_io
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesTaggedItem_8d0290e4a7d7a2f9_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesTaggedItem_8d0290e4a7d7a2f9_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesTaggedItem_192e86b69d108f99_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesTaggedItem_192e86b69d108f99_IO
 inline void schemaforge_io::read_ShapesTaggedItem(const nlohmann::json& j, ShapesTaggedItem& v, const schemaforge_detail::path& p) {
   const std::string& tag = schemaforge_detail::read_tag(j, "kind", p);
   if (tag == "circle") {
@@ -1031,10 +1031,10 @@ inline ShapesTaggedItem parse_ShapesTaggedItem(std::string_view text) {
 inline std::string dump_ShapesTaggedItem(const ShapesTaggedItem& v) {
   return schemaforge_detail::dump_document<schemaforge_io::emit_ShapesTaggedItem, schemaforge_io::write_ShapesTaggedItem, ShapesTaggedItem>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesTaggedItem_8d0290e4a7d7a2f9_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesTaggedItem_192e86b69d108f99_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShape_f77683f1bea7ae57_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShape_f77683f1bea7ae57_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShape_bb3179d9cd2ba4a9_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShape_bb3179d9cd2ba4a9_IO
 inline void schemaforge_io::read_ShapesByShape(const nlohmann::json& j, ShapesByShape& v, const schemaforge_detail::path& p) {
   if (j.is_string()) {
     schemaforge_detail::read_alternative<0, schemaforge_detail::read_string>(j, v, p);
@@ -1123,10 +1123,10 @@ inline ShapesByShape parse_ShapesByShape(std::string_view text) {
 inline std::string dump_ShapesByShape(const ShapesByShape& v) {
   return schemaforge_detail::dump_document<schemaforge_io::emit_ShapesByShape, schemaforge_io::write_ShapesByShape, ShapesByShape>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShape_f77683f1bea7ae57_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShape_bb3179d9cd2ba4a9_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesMixedEnum_2775d56a5dc19403_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesMixedEnum_2775d56a5dc19403_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesMixedEnum_5d6ba84679c880ca_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesMixedEnum_5d6ba84679c880ca_IO
 inline void schemaforge_io::read_ShapesMixedEnum(const nlohmann::json& j, ShapesMixedEnum& v, const schemaforge_detail::path& p) {
   static const nlohmann::json allowed = nlohmann::json::parse("[\"a\",1,true]");
   schemaforge_detail::read_any(j, v, p);
@@ -1150,10 +1150,10 @@ inline ShapesMixedEnum parse_ShapesMixedEnum(std::string_view text) {
 inline std::string dump_ShapesMixedEnum(const ShapesMixedEnum& v) {
   return schemaforge_detail::dump_document<schemaforge_io::emit_ShapesMixedEnum, schemaforge_io::write_ShapesMixedEnum, ShapesMixedEnum>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesMixedEnum_2775d56a5dc19403_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesMixedEnum_5d6ba84679c880ca_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesLevel_593e7af49b93c40d_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesLevel_593e7af49b93c40d_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesLevel_3dd6107565b59ab5_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesLevel_3dd6107565b59ab5_IO
 inline void schemaforge_io::read_ShapesLevel(const nlohmann::json& j, ShapesLevel& v, const schemaforge_detail::path& p) {
   static const nlohmann::json allowed = nlohmann::json::parse("[1,2,3]");
   schemaforge_detail::read_int(j, v, p);
@@ -1177,10 +1177,10 @@ inline ShapesLevel parse_ShapesLevel(std::string_view text) {
 inline std::string dump_ShapesLevel(const ShapesLevel& v) {
   return schemaforge_detail::dump_document<schemaforge_io::emit_ShapesLevel, schemaforge_io::write_ShapesLevel, ShapesLevel>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesLevel_593e7af49b93c40d_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesLevel_3dd6107565b59ab5_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption5_b828ec5b34e76972_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption5_b828ec5b34e76972_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption5_155c50943c23db1d_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption5_155c50943c23db1d_IO
 inline void schemaforge_io::read_ShapesByShapeOption5(const nlohmann::json& j, ShapesByShapeOption5& v, const schemaforge_detail::path& p) {
   const auto& o = schemaforge_detail::object_of(j, p);
   schemaforge_detail::read_required<schemaforge_detail::read_number>(o, "x", v.x, p);
@@ -1244,10 +1244,10 @@ inline ShapesByShapeOption5 parse_ShapesByShapeOption5(std::string_view text) {
 inline std::string dump_ShapesByShapeOption5(const ShapesByShapeOption5& v) {
   return schemaforge_detail::dump_document<schemaforge_io::emit_ShapesByShapeOption5, schemaforge_io::write_ShapesByShapeOption5, ShapesByShapeOption5>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption5_b828ec5b34e76972_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption5_155c50943c23db1d_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption6_bbd60bf1c77a9c61_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption6_bbd60bf1c77a9c61_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption6_8d2ee404ce182a93_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption6_8d2ee404ce182a93_IO
 inline void schemaforge_io::read_ShapesByShapeOption6(const nlohmann::json& j, ShapesByShapeOption6& v, const schemaforge_detail::path& p) {
   const auto& o = schemaforge_detail::object_of(j, p);
   schemaforge_detail::read_required<schemaforge_detail::read_string>(o, "label", v.label, p);
@@ -1300,10 +1300,10 @@ inline ShapesByShapeOption6 parse_ShapesByShapeOption6(std::string_view text) {
 inline std::string dump_ShapesByShapeOption6(const ShapesByShapeOption6& v) {
   return schemaforge_detail::dump_document<schemaforge_io::emit_ShapesByShapeOption6, schemaforge_io::write_ShapesByShapeOption6, ShapesByShapeOption6>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption6_bbd60bf1c77a9c61_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption6_8d2ee404ce182a93_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Circle_b82a9507d905fb30_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Circle_b82a9507d905fb30_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Circle_3931ef27d09c04b2_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Circle_3931ef27d09c04b2_IO
 inline void schemaforge_io::read_Circle(const nlohmann::json& j, Circle& v, const schemaforge_detail::path& p) {
   const auto& o = schemaforge_detail::object_of(j, p);
   schemaforge_detail::read_required<schemaforge_detail::read_string>(o, "kind", v.kind, p);
@@ -1369,10 +1369,10 @@ inline Circle parse_Circle(std::string_view text) {
 inline std::string dump_Circle(const Circle& v) {
   return schemaforge_detail::dump_document<schemaforge_io::emit_Circle, schemaforge_io::write_Circle, Circle>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Circle_b82a9507d905fb30_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Circle_3931ef27d09c04b2_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Shapes_b67e72c41750a4fa_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Shapes_b67e72c41750a4fa_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Shapes_52e6634ad506b444_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Shapes_52e6634ad506b444_IO
 inline void schemaforge_io::read_Shapes(const nlohmann::json& j, Shapes& v, const schemaforge_detail::path& p) {
   const auto& o = schemaforge_detail::object_of(j, p);
   schemaforge_detail::read_required<schemaforge_detail::read_array<schemaforge_io::read_ShapesTaggedItem, ShapesTaggedItem>>(o, "tagged", v.tagged, p);
@@ -1531,10 +1531,10 @@ inline std::string dump_Shapes_array(const std::vector<Shapes>& v) {
   return schemaforge_detail::dump_document<schemaforge_detail::emit_array<schemaforge_io::emit_Shapes, Shapes>,
                                            schemaforge_detail::write_array<schemaforge_io::write_Shapes, Shapes>, std::vector<Shapes>>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Shapes_b67e72c41750a4fa_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Shapes_52e6634ad506b444_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Square_1b743ccea1d6bf0e_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Square_1b743ccea1d6bf0e_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Square_cffc4c59f7de18b4_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Square_cffc4c59f7de18b4_IO
 inline void schemaforge_io::read_Square(const nlohmann::json& j, Square& v, const schemaforge_detail::path& p) {
   const auto& o = schemaforge_detail::object_of(j, p);
   schemaforge_detail::read_required<schemaforge_detail::read_string>(o, "kind", v.kind, p);
@@ -1600,6 +1600,6 @@ inline Square parse_Square(std::string_view text) {
 inline std::string dump_Square(const Square& v) {
   return schemaforge_detail::dump_document<schemaforge_io::emit_Square, schemaforge_io::write_Square, Square>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Square_1b743ccea1d6bf0e_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Square_cffc4c59f7de18b4_IO
 
 }  // namespace schemaforge_generated

@@ -20,7 +20,7 @@ std::string render(const std::map<std::string, std::string>& templates, const js
     return it->second;
   };
   std::string out;
-  render_template(compile_template("main", source), data, out);
+  render_template(compile_template("main", source), from_json(data), out);
   return out;
 }
 
@@ -86,4 +86,21 @@ TEST_CASE("broken templates are reported with the template and line") {
   CHECK_THAT(compile_error({{"main", "{{> nope}}"}}), Contains("partial \"nope\" does not exist"));
   CHECK_THAT(compile_error({{"main", "{{> main}}"}}), Contains("a partial may not include itself"));
   CHECK_THAT(compile_error({{"main", "{{=<%>=}}"}}), Contains("invalid set-delimiter tag"));
+}
+
+TEST_CASE("view values: objects keep insertion order, operator[] finds or appends, JSON converts both ways") {
+  view_value v;
+  v["b"] = 1;
+  v["a"] = "text";
+  v["b"] = true;  // found, not appended
+  v["list"].push_back(view_value::object({{"k", 2}}));
+  REQUIRE(v.type() == view_value::kind::object);
+  REQUIRE(v.members().size() == 3);
+  CHECK(v.members()[0].key == "b");
+  CHECK(v.members()[0].value.boolean());
+  CHECK(v.find("a")->string() == "text");
+  CHECK(v.find("missing") == nullptr);
+  CHECK(v.find("list")->items()[0].find("k")->integer() == 2);
+  json j = {{"n", nullptr}, {"i", -4}, {"s", "x"}, {"l", {true, 1}}, {"o", {{"z", 1}, {"a", 2}}}};
+  CHECK(to_json(from_json(j)) == j);
 }

@@ -136,3 +136,20 @@ TEST_CASE("generate_headers keeps the order of its schemas and gives each its ow
     }
   }
 }
+
+TEST_CASE("write_headers writes every header and reports the first failure") {
+  auto dir = temp_dir("write-headers");
+  std::vector<generated_header> headers;
+  for (int i = 0; i < 5; ++i) headers.push_back({"h" + std::to_string(i) + ".hpp", "// header " + std::to_string(i) + "\n", {}});
+  write_headers((dir / "out").string(), headers, 3);
+  for (int i = 0; i < 5; ++i) {
+    std::ifstream in(dir / "out" / ("h" + std::to_string(i) + ".hpp"));
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    CHECK(text == headers[i].text);
+  }
+  // h2.hpp and h4.hpp cannot be written (directories stand in their way): the error names h2.
+  std::filesystem::create_directories(dir / "blocked" / "h2.hpp" / "x");
+  std::filesystem::create_directories(dir / "blocked" / "h4.hpp" / "x");
+  CHECK_THROWS_WITH(write_headers((dir / "blocked").string(), headers, 3), Contains("h2.hpp") && !Contains("h4.hpp"));
+  CHECK(std::filesystem::is_regular_file(dir / "blocked" / "h3.hpp"));
+}

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include <nlohmann/json_fwd.hpp>
+#include "view_value.hpp"
 
 #include <cstddef>
 #include <functional>
@@ -11,11 +11,10 @@
 #include <string_view>
 #include <vector>
 
-// A mustache template compiled once and rendered straight from a nlohmann::json view model.
+// A mustache template compiled once and rendered straight from a view model (view_value).
 // Generating a header used to convert the view model into kainjow/mustache data and render
 // that: the conversion and kainjow's rendering took four fifths of a header's time. This engine
-// renders the JSON in place and keeps kainjow 4.1's observable rules, so headers stay
-// byte-identical:
+// renders the view model in place and keeps kainjow 4.1's observable rules:
 //  - tags: {{name}}, {{{name}}}, {{&name}}, {{#section}}, {{^inverted}}, {{/close}},
 //    {{! comment}}, {{> partial}}, {{=<% %>=}}; dotted names, {{.}}; no HTML escaping (the
 //    output is C++);
@@ -57,6 +56,6 @@ using template_source = std::function<std::optional<std::string>(const std::stri
 compiled_template compile_template(const std::string& name, const template_source& source);
 
 // Appends the rendering of `tmpl` over `data` to `out`.
-void render_template(const compiled_template& tmpl, const nlohmann::json& data, std::string& out);
+void render_template(const compiled_template& tmpl, const view_value& data, std::string& out);
 
 }  // namespace schemaforge::gen::mustache

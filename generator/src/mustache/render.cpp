@@ -1,20 +1,18 @@
 // SPDX-License-Identifier: MIT
 #include "mustache_template.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include <charconv>
 
 namespace schemaforge::gen::mustache {
 namespace {
 
-using json = nlohmann::json;
 using node_kind = template_node::kind;
+using value_kind = view_value::kind;
 
-bool truthy(const json* v) {
-  if (v == nullptr || v->is_null()) return false;
-  if (v->is_boolean()) return v->get<bool>();
-  if (v->is_array()) return !v->empty();
+bool truthy(const view_value* v) {
+  if (v == nullptr || v->type() == value_kind::null) return false;
+  if (v->type() == value_kind::boolean) return v->boolean();
+  if (v->type() == value_kind::list) return !v->items().empty();
   return true;
 }
 
@@ -22,7 +20,7 @@ class renderer {
  public:
   renderer(const compiled_template& tmpl, std::string& out) : nodes_(tmpl.nodes), out_(out), line_start_(out.size()) {}
 
-  void render(const json& data) {
+  void render(const view_value& data) {
     stack_.push_back(&data);
     render_range(0, nodes_.size());
     if (drops_line()) out_.resize(line_start_);
@@ -36,13 +34,13 @@ class renderer {
         case node_kind::text: out_ += n.text; break;
         case node_kind::newline: end_line(n.text); break;
         case node_kind::variable:
-          if (const json* v = lookup(n.path)) append_scalar(*v);
+          if (const view_value* v = lookup(n.path)) append_scalar(*v);
           break;
         case node_kind::section: {
-          const json* v = lookup(n.path);
+          const view_value* v = lookup(n.path);
           if (truthy(v)) {
-            if (v->is_array()) {
-              for (const json& element : *v) render_section(i, element);
+            if (v->type() == value_kind::list) {
+              for (const view_value& element : v->items()) render_section(i, element);
             } else {
               render_section(i, *v);
             }
@@ -51,7 +49,7 @@ class renderer {
           break;
         }
         case node_kind::inverted_section: {
-          const json* v = lookup(n.path);
+          const view_value* v = lookup(n.path);
           if (!truthy(v)) render_section(i, v);
           i = n.end - 1;
           break;
@@ -61,14 +59,14 @@ class renderer {
   }
 
   // Entering and leaving a section marks the line (see drops_line).
-  void render_section(std::size_t at, const json* context) {
+  void render_section(std::size_t at, const view_value* context) {
     section_on_line_ = true;
     if (context) stack_.push_back(context);
     render_range(at + 1, nodes_[at].end);
     if (context) stack_.pop_back();
     section_on_line_ = true;
   }
-  void render_section(std::size_t at, const json& context) { render_section(at, &context); }
+  void render_section(std::size_t at, const view_value& context) { render_section(at, &context); }
 
   bool drops_line() const {
     if (!section_on_line_) return false;
@@ -85,18 +83,12 @@ class renderer {
   }
 
   // From the innermost context outwards, the first in which the whole path resolves.
-  const json* lookup(const std::vector<std::string>& path) const {
+  const view_value* lookup(const std::vector<std::string>& path) const {
     if (path.empty()) return stack_.back();
     for (auto ctx = stack_.rbegin(); ctx != stack_.rend(); ++ctx) {
-      const json* v = *ctx;
+      const view_value* v = *ctx;
       for (const std::string& key : path) {
-        if (!v->is_object()) {
-          v = nullptr;
-          break;
-        }
-        const auto& members = v->get_ref<const json::object_t&>();
-        auto it = members.find(key);
-        v = it == members.end() ? nullptr : &it->second;
+        v = v->find(key);
         if (v == nullptr) break;
       }
       if (v) return v;
@@ -104,26 +96,24 @@ class renderer {
     return nullptr;
   }
 
-  void append_scalar(const json& v) {
-    char buf[32];
-    switch (v.type()) {
-      case json::value_t::string: out_ += v.get_ref<const std::string&>(); break;
-      case json::value_t::number_integer: out_.append(buf, std::to_chars(buf, buf + sizeof buf, v.get<std::int64_t>()).ptr); break;
-      case json::value_t::number_unsigned: out_.append(buf, std::to_chars(buf, buf + sizeof buf, v.get<std::uint64_t>()).ptr); break;
-      case json::value_t::number_float: out_ += v.dump(); break;
-      default: break;  // booleans, null, arrays and objects render as nothing
-    }
+  void append_scalar(const view_value& v) {
+    if (v.type() == value_kind::string) {
+      out_ += v.string();
+    } else if (v.type() == value_kind::integer) {
+      char buf[24];
+      out_.append(buf, std::to_chars(buf, buf + sizeof buf, v.integer()).ptr);
+    }  // booleans, null, lists and objects render as nothing
   }
 
   const std::vector<template_node>& nodes_;
   std::string& out_;
   std::size_t line_start_;
   bool section_on_line_ = false;
-  std::vector<const json*> stack_;
+  std::vector<const view_value*> stack_;
 };
 
 }  // namespace
 
-void render_template(const compiled_template& tmpl, const nlohmann::json& data, std::string& out) { renderer(tmpl, out).render(data); }
+void render_template(const compiled_template& tmpl, const view_value& data, std::string& out) { renderer(tmpl, out).render(data); }
 
 }  // namespace schemaforge::gen::mustache

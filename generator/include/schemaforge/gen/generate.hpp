@@ -34,6 +34,11 @@ struct header_outcome {
 std::vector<header_outcome> generate_headers(const std::vector<std::string>& schema_paths, const render_options& options = {},
                                              unsigned threads = 0);
 
+// write_file_if_changed for each header, as output_dir/<file_name>, spread over `threads`
+// threads (0: one per core). Throws what the first failing write (in the order of `headers`)
+// threw, after every write has finished.
+void write_headers(const std::string& output_dir, const std::vector<generated_header>& headers, unsigned threads = 0);
+
 // Writes `text` to `path` unless the file already holds exactly that text, so a build system
 // sees an unchanged timestamp when nothing changed. Creates missing parent directories.
 // Returns true when it wrote. Throws schemaforge's input_error naming the path on failure.

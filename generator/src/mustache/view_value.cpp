@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: MIT
+#include "view_value.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace schemaforge::gen::mustache {
+
+view_value view_value::list(const std::vector<std::string>& strings) {
+  view_value v(kind::list);
+  v.items_.reserve(strings.size());
+  for (const std::string& s : strings) v.items_.emplace_back(s);
+  return v;
+}
+
+view_value view_value::object(std::size_t expected_members) {
+  view_value v(kind::object);
+  v.members_.reserve(expected_members);
+  return v;
+}
+
+view_value view_value::object(std::initializer_list<view_member> members) {
+  view_value v(kind::object);
+  v.members_.assign(members.begin(), members.end());
+  return v;
+}
+
+view_value& view_value::operator[](std::string_view key) {
+  if (k_ == kind::null) k_ = kind::object;
+  for (view_member& m : members_)
+    if (m.key == key) return m.value;
+  members_.push_back({std::string(key), view_value()});
+  return members_.back().value;
+}
+
+const view_value* view_value::find(std::string_view key) const {
+  for (const view_member& m : members_)
+    if (m.key.size() == key.size() && m.key == key) return &m.value;
+  return nullptr;
+}
+
+void view_value::push_back(view_value v) {
+  if (k_ == kind::null) k_ = kind::list;
+  items_.push_back(std::move(v));
+}
+
+nlohmann::json to_json(const view_value& v) {
+  switch (v.type()) {
+    case view_value::kind::null: return nullptr;
+    case view_value::kind::boolean: return v.boolean();
+    case view_value::kind::integer: return v.integer();
+    case view_value::kind::string: return v.string();
+    case view_value::kind::list: {
+      nlohmann::json out = nlohmann::json::array();
+      for (const view_value& item : v.items()) out.push_back(to_json(item));
+      return out;
+    }
+    case view_value::kind::object: {
+      nlohmann::json out = nlohmann::json::object();
+      for (const view_member& m : v.members()) out[m.key] = to_json(m.value);
+      return out;
+    }
+  }
+  return nullptr;
+}
+
+view_value from_json(const nlohmann::json& j) {
+  switch (j.type()) {
+    case nlohmann::json::value_t::boolean: return j.get<bool>();
+    case nlohmann::json::value_t::number_integer: return j.get<std::int64_t>();
+    case nlohmann::json::value_t::number_unsigned: return static_cast<std::int64_t>(j.get<std::uint64_t>());
+    case nlohmann::json::value_t::number_float: return j.dump();
+    case nlohmann::json::value_t::string: return j.get<std::string>();
+    case nlohmann::json::value_t::array: {
+      view_value out = view_value::list();
+      for (const auto& item : j) out.push_back(from_json(item));
+      return out;
+    }
+    case nlohmann::json::value_t::object: {
+      view_value out = view_value::object();
+      for (auto it = j.begin(); it != j.end(); ++it) out[it.key()] = from_json(it.value());
+      return out;
+    }
+    default: return {};
+  }
+}
+
+}  // namespace schemaforge::gen::mustache
