@@ -174,6 +174,7 @@ class compiler {
     template_node n;
     n.k = k;
     n.path = split_path(name);
+    for (const std::string& key : n.path) n.path_hashes.push_back(key_hash(key));
     out_.nodes.push_back(std::move(n));
   }
 

@@ -4,6 +4,7 @@
 #include "view_value.hpp"
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <stdexcept>
@@ -34,6 +35,7 @@ struct template_node {
   kind k = kind::text;
   std::string text;               // text and newline nodes
   std::vector<std::string> path;  // variables and sections; empty for {{.}}
+  std::vector<std::uint32_t> path_hashes;  // key_hash of each name in path
   std::size_t end = 0;            // sections: index of the first node after the section
 };
 

@@ -34,10 +34,10 @@ class renderer {
         case node_kind::text: out_ += n.text; break;
         case node_kind::newline: end_line(n.text); break;
         case node_kind::variable:
-          if (const view_value* v = lookup(n.path)) append_scalar(*v);
+          if (const view_value* v = lookup(n)) append_scalar(*v);
           break;
         case node_kind::section: {
-          const view_value* v = lookup(n.path);
+          const view_value* v = lookup(n);
           if (truthy(v)) {
             if (v->type() == value_kind::list) {
               for (const view_value& element : v->items()) render_section(i, element);
@@ -49,7 +49,7 @@ class renderer {
           break;
         }
         case node_kind::inverted_section: {
-          const view_value* v = lookup(n.path);
+          const view_value* v = lookup(n);
           if (!truthy(v)) render_section(i, v);
           i = n.end - 1;
           break;
@@ -83,14 +83,11 @@ class renderer {
   }
 
   // From the innermost context outwards, the first in which the whole path resolves.
-  const view_value* lookup(const std::vector<std::string>& path) const {
-    if (path.empty()) return stack_.back();
+  const view_value* lookup(const template_node& n) const {
+    if (n.path.empty()) return stack_.back();
     for (auto ctx = stack_.rbegin(); ctx != stack_.rend(); ++ctx) {
       const view_value* v = *ctx;
-      for (const std::string& key : path) {
-        v = v->find(key);
-        if (v == nullptr) break;
-      }
+      for (std::size_t i = 0; i < n.path.size() && v; ++i) v = v->find(n.path[i], n.path_hashes[i]);
       if (v) return v;
     }
     return nullptr;
@@ -114,6 +111,9 @@ class renderer {
 
 }  // namespace
 
-void render_template(const compiled_template& tmpl, const view_value& data, std::string& out) { renderer(tmpl, out).render(data); }
+void render_template(const compiled_template& tmpl, const view_value& data, std::string& out) {
+  out.reserve(out.size() + 128 * 1024);  // a header's size: growing to it copied it several times
+  renderer(tmpl, out).render(data);
+}
 
 }  // namespace schemaforge::gen::mustache

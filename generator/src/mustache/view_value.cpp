@@ -5,6 +5,12 @@
 
 namespace schemaforge::gen::mustache {
 
+std::uint32_t key_hash(std::string_view key) {
+  std::uint32_t h = 2166136261u;
+  for (char c : key) h = (h ^ static_cast<unsigned char>(c)) * 16777619u;
+  return h;
+}
+
 view_value view_value::list(const std::vector<std::string>& strings) {
   view_value v(kind::list);
   v.items_.reserve(strings.size());
@@ -15,26 +21,30 @@ view_value view_value::list(const std::vector<std::string>& strings) {
 view_value view_value::object(std::size_t expected_members) {
   view_value v(kind::object);
   v.members_.reserve(expected_members);
+  v.key_hashes_.reserve(expected_members);
   return v;
 }
 
 view_value view_value::object(std::initializer_list<view_member> members) {
   view_value v(kind::object);
   v.members_.assign(members.begin(), members.end());
+  for (const view_member& m : v.members_) v.key_hashes_.push_back(key_hash(m.key));
   return v;
 }
 
 view_value& view_value::operator[](std::string_view key) {
   if (k_ == kind::null) k_ = kind::object;
-  for (view_member& m : members_)
-    if (m.key == key) return m.value;
+  const std::uint32_t hash = key_hash(key);
+  for (std::size_t i = 0; i < members_.size(); ++i)
+    if (key_hashes_[i] == hash && members_[i].key == key) return members_[i].value;
   members_.push_back({std::string(key), view_value()});
+  key_hashes_.push_back(hash);
   return members_.back().value;
 }
 
-const view_value* view_value::find(std::string_view key) const {
-  for (const view_member& m : members_)
-    if (m.key.size() == key.size() && m.key == key) return &m.value;
+const view_value* view_value::find(std::string_view key, std::uint32_t hash) const {
+  for (std::size_t i = 0; i < key_hashes_.size(); ++i)
+    if (key_hashes_[i] == hash && members_[i].key == key) return &members_[i].value;
   return nullptr;
 }
 

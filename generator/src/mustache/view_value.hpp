@@ -14,11 +14,15 @@ namespace schemaforge::gen::mustache {
 
 struct view_member;
 
+// The hash find() compares before names: lookups run once per tag per context, and most names
+// tried are not there.
+std::uint32_t key_hash(std::string_view key);
+
 // The data templates render: null, booleans, integers, strings, lists and objects, like JSON.
 // A view model for one header has tens of thousands of values; held in nlohmann::json (a
 // std::map node per member) building, looking up and freeing them took half of generation time.
 // Here an object is a vector of members in insertion order, found by a linear scan (objects hold
-// a few dozen members at most).
+// a few dozen members at most) of their keys' hashes.
 class view_value {
  public:
   enum class kind : std::uint8_t { null, boolean, integer, string, list, object };
@@ -48,7 +52,8 @@ class view_value {
   // empty object first, as in nlohmann::json.
   view_value& operator[](std::string_view key);
   // An object's member of that name, or null when there is none (or this is no object).
-  const view_value* find(std::string_view key) const;
+  const view_value* find(std::string_view key) const { return find(key, key_hash(key)); }
+  const view_value* find(std::string_view key, std::uint32_t hash) const;
   // Appends to a list; a null value becomes an empty list first.
   void push_back(view_value v);
 
@@ -61,6 +66,7 @@ class view_value {
   std::string string_;
   std::vector<view_value> items_;
   std::vector<view_member> members_;
+  std::vector<std::uint32_t> key_hashes_;  // key_hash of each member's key, in the same order
 };
 
 struct view_member {
