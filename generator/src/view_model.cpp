@@ -485,16 +485,18 @@ class view_model_builder {
         defaults.push_back(view::object({{"declaration", decl}}));
       }
     }
-    // The direct serializer writes members sorted by JSON name, as nlohmann's objects are; it
-    // needs only these fields of each.
+    // The writers (DOM and direct) write members sorted by JSON name, as nlohmann's objects keep
+    // them; they need only these fields of each.
     std::vector<std::size_t> emit_order(nt.members.size());
     for (std::size_t i = 0; i < emit_order.size(); ++i) emit_order[i] = i;
     std::stable_sort(emit_order.begin(), emit_order.end(),
                      [&](std::size_t a, std::size_t b) { return nt.members[a].json_name < nt.members[b].json_name; });
     view emit_members = view::list();
     for (std::size_t i : emit_order) {
-      view e = view::object(5);
-      for (const char* field : {"name", "key_text", "emitter", "emit_always", "emit_if_present"}) e[field] = *members.items()[i].find(field);
+      view e = view::object(10);
+      for (const char* field : {"name", "key", "key_text", "writer", "emitter", "plain", "optional", "null_when_empty", "emit_always",
+                                "emit_if_present"})
+        e[field] = *members.items()[i].find(field);
       emit_members.push_back(std::move(e));
     }
     v["members"] = std::move(members);

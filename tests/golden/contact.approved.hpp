@@ -213,16 +213,18 @@ void write_nullable(nlohmann::json& j, const std::optional<T>& v) {
   else j = nullptr;
 }
 
+// Members are written in the object's own key order, so each new key goes at the end: the hint
+// makes each insertion constant time (any order stays correct, only slower).
 template <auto W, class T>
 void write_required(nlohmann::json::object_t& o, const char* key, const T& v) {
-  W(o[key], v);
+  W(o.emplace_hint(o.end(), key, nullptr)->second, v);
 }
 
 // Empty optional: left out, or written as null when the property is required (and nullable).
 template <auto W, class T>
 void write_member(nlohmann::json::object_t& o, const char* key, const std::optional<T>& v, bool null_when_empty) {
-  if (v) W(o[key], *v);
-  else if (null_when_empty) o[key] = nullptr;
+  if (v) W(o.emplace_hint(o.end(), key, nullptr)->second, *v);
+  else if (null_when_empty) o.emplace_hint(o.end(), key, nullptr);
 }
 
 }  // namespace schemaforge_generated_detail_v1
@@ -846,8 +848,8 @@ enum class ContactPhonesItemKind {
 };
 #endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ContactPhonesItemKind_ef4a96717f0eea1f
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_PostalAddress_7fe982699c87c112
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_PostalAddress_7fe982699c87c112
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_PostalAddress_f0a4a30f931b0467
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_PostalAddress_f0a4a30f931b0467
 struct PostalAddress {
   std::optional<std::vector<std::string>> lines;
   std::optional<std::string> city;
@@ -855,10 +857,10 @@ struct PostalAddress {
   std::optional<std::string> postal_code;
   std::optional<std::string> country;
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_PostalAddress_7fe982699c87c112
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_PostalAddress_f0a4a30f931b0467
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Contact_793d92c35177e3d6
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Contact_793d92c35177e3d6
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Contact_6c0ba6feb7c1ac03
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Contact_6c0ba6feb7c1ac03
 /// A person and the ways to reach them, as found in a signature block or a business card.
 struct Contact {
   std::string full_name;
@@ -877,15 +879,15 @@ struct Contact {
     return R"sf({"$schema":"http://json-schema.org/draft-07/schema#","title":"Contact","description":"A person and the ways to reach them, as found in a signature block or a business card.","type":"object","properties":{"full_name":{"type":"string"},"given_name":{"type":"string"},"family_name":{"type":"string"},"job_title":{"type":"string"},"organization":{"type":"string"},"emails":{"type":"array","items":{"type":"string","format":"email"}},"phones":{"type":"array","items":{"type":"object","properties":{"number":{"type":"string"},"kind":{"type":"string","enum":["mobile","work","home","fax"]}},"required":["number"]}},"address":{"$ref":"#/definitions/PostalAddress"},"social":{"type":"object","additionalProperties":{"type":"string","format":"uri"}},"birthday":{"type":"string","format":"date","nullable":true}},"required":["full_name"],"definitions":{"PostalAddress":{"type":"object","properties":{"lines":{"type":"array","items":{"type":"string"}},"city":{"type":"string"},"region":{"type":"string"},"postal_code":{"type":"string"},"country":{"type":"string"}}}}})sf";
   }
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Contact_793d92c35177e3d6
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Contact_6c0ba6feb7c1ac03
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_ContactPhonesItem_5765f5947cf48897
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_ContactPhonesItem_5765f5947cf48897
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_ContactPhonesItem_623cf6101df68e25
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_ContactPhonesItem_623cf6101df68e25
 struct ContactPhonesItem {
   std::string number;
   std::optional<ContactPhonesItemKind> kind;
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ContactPhonesItem_5765f5947cf48897
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ContactPhonesItem_623cf6101df68e25
 
 namespace schemaforge_io {
 inline void read_ContactPhonesItemKind(const nlohmann::json& j, ContactPhonesItemKind& v, const schemaforge_detail::path& p);
@@ -1002,8 +1004,8 @@ inline std::string dump_ContactPhonesItemKind(const ContactPhonesItemKind& v) {
 }
 #endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ContactPhonesItemKind_ef4a96717f0eea1f_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_PostalAddress_7fe982699c87c112_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_PostalAddress_7fe982699c87c112_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_PostalAddress_f0a4a30f931b0467_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_PostalAddress_f0a4a30f931b0467_IO
 inline void schemaforge_io::read_PostalAddress(const nlohmann::json& j, PostalAddress& v, const schemaforge_detail::path& p) {
   const auto& o = schemaforge_detail::object_of(j, p);
   schemaforge_detail::read_member<schemaforge_detail::read_array<schemaforge_detail::read_string, std::string>>(o, "lines", v.lines, p, false, schemaforge_detail::null_is::error);
@@ -1016,11 +1018,11 @@ inline void schemaforge_io::read_PostalAddress(const nlohmann::json& j, PostalAd
 inline void schemaforge_io::write_PostalAddress(nlohmann::json& j, const PostalAddress& v) {
   j = nlohmann::json::object();
   auto& o = *j.get_ptr<nlohmann::json::object_t*>();
-  schemaforge_detail::write_member<schemaforge_detail::write_array<schemaforge_detail::write_string, std::string>>(o, "lines", v.lines, false);
   schemaforge_detail::write_member<schemaforge_detail::write_string>(o, "city", v.city, false);
-  schemaforge_detail::write_member<schemaforge_detail::write_string>(o, "region", v.region, false);
-  schemaforge_detail::write_member<schemaforge_detail::write_string>(o, "postal_code", v.postal_code, false);
   schemaforge_detail::write_member<schemaforge_detail::write_string>(o, "country", v.country, false);
+  schemaforge_detail::write_member<schemaforge_detail::write_array<schemaforge_detail::write_string, std::string>>(o, "lines", v.lines, false);
+  schemaforge_detail::write_member<schemaforge_detail::write_string>(o, "postal_code", v.postal_code, false);
+  schemaforge_detail::write_member<schemaforge_detail::write_string>(o, "region", v.region, false);
 }
 
 inline void schemaforge_io::pull_PostalAddress(schemaforge_detail::cursor& c, PostalAddress& v, const schemaforge_detail::path& p) {
@@ -1105,10 +1107,10 @@ inline PostalAddress parse_PostalAddress(std::string_view text) {
 inline std::string dump_PostalAddress(const PostalAddress& v) {
   return schemaforge_detail::dump_document<schemaforge_io::emit_PostalAddress, schemaforge_io::write_PostalAddress, PostalAddress>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_PostalAddress_7fe982699c87c112_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_PostalAddress_f0a4a30f931b0467_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Contact_793d92c35177e3d6_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Contact_793d92c35177e3d6_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Contact_6c0ba6feb7c1ac03_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Contact_6c0ba6feb7c1ac03_IO
 inline void schemaforge_io::read_Contact(const nlohmann::json& j, Contact& v, const schemaforge_detail::path& p) {
   const auto& o = schemaforge_detail::object_of(j, p);
   schemaforge_detail::read_required<schemaforge_detail::read_string>(o, "full_name", v.full_name, p);
@@ -1126,16 +1128,16 @@ inline void schemaforge_io::read_Contact(const nlohmann::json& j, Contact& v, co
 inline void schemaforge_io::write_Contact(nlohmann::json& j, const Contact& v) {
   j = nlohmann::json::object();
   auto& o = *j.get_ptr<nlohmann::json::object_t*>();
+  schemaforge_detail::write_member<schemaforge_io::write_PostalAddress>(o, "address", v.address, false);
+  schemaforge_detail::write_member<schemaforge_detail::write_string>(o, "birthday", v.birthday, false);
+  schemaforge_detail::write_member<schemaforge_detail::write_array<schemaforge_detail::write_string, std::string>>(o, "emails", v.emails, false);
+  schemaforge_detail::write_member<schemaforge_detail::write_string>(o, "family_name", v.family_name, false);
   schemaforge_detail::write_required<schemaforge_detail::write_string>(o, "full_name", v.full_name);
   schemaforge_detail::write_member<schemaforge_detail::write_string>(o, "given_name", v.given_name, false);
-  schemaforge_detail::write_member<schemaforge_detail::write_string>(o, "family_name", v.family_name, false);
   schemaforge_detail::write_member<schemaforge_detail::write_string>(o, "job_title", v.job_title, false);
   schemaforge_detail::write_member<schemaforge_detail::write_string>(o, "organization", v.organization, false);
-  schemaforge_detail::write_member<schemaforge_detail::write_array<schemaforge_detail::write_string, std::string>>(o, "emails", v.emails, false);
   schemaforge_detail::write_member<schemaforge_detail::write_array<schemaforge_io::write_ContactPhonesItem, ContactPhonesItem>>(o, "phones", v.phones, false);
-  schemaforge_detail::write_member<schemaforge_io::write_PostalAddress>(o, "address", v.address, false);
   schemaforge_detail::write_member<schemaforge_detail::write_map<schemaforge_detail::write_string, std::string>>(o, "social", v.social, false);
-  schemaforge_detail::write_member<schemaforge_detail::write_string>(o, "birthday", v.birthday, false);
 }
 
 inline void schemaforge_io::pull_Contact(schemaforge_detail::cursor& c, Contact& v, const schemaforge_detail::path& p) {
@@ -1280,10 +1282,10 @@ inline std::string dump_Contact_array(const std::vector<Contact>& v) {
   return schemaforge_detail::dump_document<schemaforge_detail::emit_array<schemaforge_io::emit_Contact, Contact>,
                                            schemaforge_detail::write_array<schemaforge_io::write_Contact, Contact>, std::vector<Contact>>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Contact_793d92c35177e3d6_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Contact_6c0ba6feb7c1ac03_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_ContactPhonesItem_5765f5947cf48897_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_ContactPhonesItem_5765f5947cf48897_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_ContactPhonesItem_623cf6101df68e25_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_ContactPhonesItem_623cf6101df68e25_IO
 inline void schemaforge_io::read_ContactPhonesItem(const nlohmann::json& j, ContactPhonesItem& v, const schemaforge_detail::path& p) {
   const auto& o = schemaforge_detail::object_of(j, p);
   schemaforge_detail::read_required<schemaforge_detail::read_string>(o, "number", v.number, p);
@@ -1293,8 +1295,8 @@ inline void schemaforge_io::read_ContactPhonesItem(const nlohmann::json& j, Cont
 inline void schemaforge_io::write_ContactPhonesItem(nlohmann::json& j, const ContactPhonesItem& v) {
   j = nlohmann::json::object();
   auto& o = *j.get_ptr<nlohmann::json::object_t*>();
-  schemaforge_detail::write_required<schemaforge_detail::write_string>(o, "number", v.number);
   schemaforge_detail::write_member<schemaforge_io::write_ContactPhonesItemKind>(o, "kind", v.kind, false);
+  schemaforge_detail::write_required<schemaforge_detail::write_string>(o, "number", v.number);
 }
 
 inline void schemaforge_io::pull_ContactPhonesItem(schemaforge_detail::cursor& c, ContactPhonesItem& v, const schemaforge_detail::path& p) {
@@ -1348,6 +1350,6 @@ inline ContactPhonesItem parse_ContactPhonesItem(std::string_view text) {
 inline std::string dump_ContactPhonesItem(const ContactPhonesItem& v) {
   return schemaforge_detail::dump_document<schemaforge_io::emit_ContactPhonesItem, schemaforge_io::write_ContactPhonesItem, ContactPhonesItem>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ContactPhonesItem_5765f5947cf48897_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ContactPhonesItem_623cf6101df68e25_IO
 
 }  // namespace schemaforge_generated

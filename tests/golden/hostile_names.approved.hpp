@@ -212,16 +212,18 @@ void write_nullable(nlohmann::json& j, const std::optional<T>& v) {
   else j = nullptr;
 }
 
+// Members are written in the object's own key order, so each new key goes at the end: the hint
+// makes each insertion constant time (any order stays correct, only slower).
 template <auto W, class T>
 void write_required(nlohmann::json::object_t& o, const char* key, const T& v) {
-  W(o[key], v);
+  W(o.emplace_hint(o.end(), key, nullptr)->second, v);
 }
 
 // Empty optional: left out, or written as null when the property is required (and nullable).
 template <auto W, class T>
 void write_member(nlohmann::json::object_t& o, const char* key, const std::optional<T>& v, bool null_when_empty) {
-  if (v) W(o[key], *v);
-  else if (null_when_empty) o[key] = nullptr;
+  if (v) W(o.emplace_hint(o.end(), key, nullptr)->second, *v);
+  else if (null_when_empty) o.emplace_hint(o.end(), key, nullptr);
 }
 
 }  // namespace schemaforge_generated_detail_v1
@@ -802,23 +804,23 @@ enum class ClassToken {
 };
 #endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ClassToken_96aaf71831ca63ca
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_New_477873b1ad0d27e7
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_New_477873b1ad0d27e7
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_New_0892ad5914eb0cd7
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_New_0892ad5914eb0cd7
 struct New {
   std::optional<std::string> this_;
   std::optional<std::int64_t> auto_;
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_New_477873b1ad0d27e7
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_New_0892ad5914eb0cd7
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_New2_64b9a5dd2772103a
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_New2_64b9a5dd2772103a
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_New2_046d1f289a2764dd
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_New2_046d1f289a2764dd
 struct New2 {
   std::optional<bool> delete_;
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_New2_64b9a5dd2772103a
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_New2_046d1f289a2764dd
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Class_48d7cba92062a283
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Class_48d7cba92062a283
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Class_0665751218bd534d
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Class_0665751218bd534d
 /// Hostile names. A comment end * / and start / * inside, "quotes", a backslash at the end \ (backslash)
 struct Class {
   /// A keyword * / with a comment end
@@ -847,7 +849,7 @@ struct Class {
     return R"sf({"$schema":"https://json-schema.org/draft/2020-12/schema","title":"class","description":"Hostile names. A comment end */ and start /* inside, \"quotes\", a backslash at the end \\","type":"object","properties":{"class":{"type":"string","description":"A keyword */ with a comment end"},"namespace":{"type":"string"},"int":{"type":"integer"},"first-name":{"type":"string"},"last name":{"type":"string"},"2ndLine":{"type":"string"},"@type":{"type":"string"},"user_id":{"type":"integer"},"userId":{"type":"integer"},"UserID":{"type":"integer"},"donn\u00e9es":{"type":"string"},"":{"type":"string"},"std":{"type":"string"},"errno":{"type":"integer"},"json_schema":{"type":"string"},"a/b~c":{"type":"string"},"quote\"d":{"type":"string"},"token":{"enum":["eof","EOF","null","NULL","true","errno","int","BUFSIZ","in-progress","","\u2713"]},"new":{"$ref":"#/$defs/new"},"New":{"$ref":"#/$defs/New"}},"required":["class","first-name","int","token"],"$defs":{"new":{"type":"object","properties":{"this":{"type":"string"},"auto":{"type":"integer"}}},"New":{"type":"object","properties":{"delete":{"type":"boolean"}}}}})sf";
   }
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Class_48d7cba92062a283
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Class_0665751218bd534d
 
 namespace schemaforge_io {
 inline void read_ClassToken(const nlohmann::json& j, ClassToken& v, const schemaforge_detail::path& p);
@@ -1062,8 +1064,8 @@ inline std::string dump_ClassToken(const ClassToken& v) {
 }
 #endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ClassToken_96aaf71831ca63ca_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_New_477873b1ad0d27e7_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_New_477873b1ad0d27e7_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_New_0892ad5914eb0cd7_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_New_0892ad5914eb0cd7_IO
 inline void schemaforge_io::read_New(const nlohmann::json& j, New& v, const schemaforge_detail::path& p) {
   const auto& o = schemaforge_detail::object_of(j, p);
   schemaforge_detail::read_member<schemaforge_detail::read_string>(o, "this", v.this_, p, false, schemaforge_detail::null_is::error);
@@ -1073,8 +1075,8 @@ inline void schemaforge_io::read_New(const nlohmann::json& j, New& v, const sche
 inline void schemaforge_io::write_New(nlohmann::json& j, const New& v) {
   j = nlohmann::json::object();
   auto& o = *j.get_ptr<nlohmann::json::object_t*>();
-  schemaforge_detail::write_member<schemaforge_detail::write_string>(o, "this", v.this_, false);
   schemaforge_detail::write_member<schemaforge_detail::write_int>(o, "auto", v.auto_, false);
+  schemaforge_detail::write_member<schemaforge_detail::write_string>(o, "this", v.this_, false);
 }
 
 inline void schemaforge_io::pull_New(schemaforge_detail::cursor& c, New& v, const schemaforge_detail::path& p) {
@@ -1129,10 +1131,10 @@ inline New parse_New(std::string_view text) {
 inline std::string dump_New(const New& v) {
   return schemaforge_detail::dump_document<schemaforge_io::emit_New, schemaforge_io::write_New, New>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_New_477873b1ad0d27e7_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_New_0892ad5914eb0cd7_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_New2_64b9a5dd2772103a_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_New2_64b9a5dd2772103a_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_New2_046d1f289a2764dd_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_New2_046d1f289a2764dd_IO
 inline void schemaforge_io::read_New2(const nlohmann::json& j, New2& v, const schemaforge_detail::path& p) {
   const auto& o = schemaforge_detail::object_of(j, p);
   schemaforge_detail::read_member<schemaforge_detail::read_bool>(o, "delete", v.delete_, p, false, schemaforge_detail::null_is::error);
@@ -1186,10 +1188,10 @@ inline New2 parse_New2(std::string_view text) {
 inline std::string dump_New2(const New2& v) {
   return schemaforge_detail::dump_document<schemaforge_io::emit_New2, schemaforge_io::write_New2, New2>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_New2_64b9a5dd2772103a_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_New2_046d1f289a2764dd_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Class_48d7cba92062a283_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Class_48d7cba92062a283_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Class_0665751218bd534d_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Class_0665751218bd534d_IO
 inline void schemaforge_io::read_Class(const nlohmann::json& j, Class& v, const schemaforge_detail::path& p) {
   const auto& o = schemaforge_detail::object_of(j, p);
   schemaforge_detail::read_required<schemaforge_detail::read_string>(o, "class", v.class_, p);
@@ -1217,26 +1219,26 @@ inline void schemaforge_io::read_Class(const nlohmann::json& j, Class& v, const 
 inline void schemaforge_io::write_Class(nlohmann::json& j, const Class& v) {
   j = nlohmann::json::object();
   auto& o = *j.get_ptr<nlohmann::json::object_t*>();
-  schemaforge_detail::write_required<schemaforge_detail::write_string>(o, "class", v.class_);
-  schemaforge_detail::write_member<schemaforge_detail::write_string>(o, "namespace", v.namespace_, false);
-  schemaforge_detail::write_required<schemaforge_detail::write_int>(o, "int", v.int_);
-  schemaforge_detail::write_required<schemaforge_detail::write_string>(o, "first-name", v.first_name);
-  schemaforge_detail::write_member<schemaforge_detail::write_string>(o, "last name", v.last_name, false);
+  schemaforge_detail::write_member<schemaforge_detail::write_string>(o, "", v.unnamed, false);
   schemaforge_detail::write_member<schemaforge_detail::write_string>(o, "2ndLine", v._2nd_line, false);
   schemaforge_detail::write_member<schemaforge_detail::write_string>(o, "@type", v.type, false);
-  schemaforge_detail::write_member<schemaforge_detail::write_int>(o, "user_id", v.user_id, false);
-  schemaforge_detail::write_member<schemaforge_detail::write_int>(o, "userId", v.user_id_2, false);
-  schemaforge_detail::write_member<schemaforge_detail::write_int>(o, "UserID", v.user_id_3, false);
-  schemaforge_detail::write_member<schemaforge_detail::write_string>(o, "donn\303\251es", v.donn_u00e9es, false);
-  schemaforge_detail::write_member<schemaforge_detail::write_string>(o, "", v.unnamed, false);
-  schemaforge_detail::write_member<schemaforge_detail::write_string>(o, "std", v.std_, false);
-  schemaforge_detail::write_member<schemaforge_detail::write_int>(o, "errno", v.errno_, false);
-  schemaforge_detail::write_member<schemaforge_detail::write_string>(o, "json_schema", v.json_schema_2, false);
-  schemaforge_detail::write_member<schemaforge_detail::write_string>(o, "a/b~c", v.a_b_c, false);
-  schemaforge_detail::write_member<schemaforge_detail::write_string>(o, "quote\"d", v.quote_d, false);
-  schemaforge_detail::write_required<schemaforge_io::write_ClassToken>(o, "token", v.token);
-  schemaforge_detail::write_member<schemaforge_io::write_New>(o, "new", v.new_, false);
   schemaforge_detail::write_member<schemaforge_io::write_New2>(o, "New", v.new_2, false);
+  schemaforge_detail::write_member<schemaforge_detail::write_int>(o, "UserID", v.user_id_3, false);
+  schemaforge_detail::write_member<schemaforge_detail::write_string>(o, "a/b~c", v.a_b_c, false);
+  schemaforge_detail::write_required<schemaforge_detail::write_string>(o, "class", v.class_);
+  schemaforge_detail::write_member<schemaforge_detail::write_string>(o, "donn\303\251es", v.donn_u00e9es, false);
+  schemaforge_detail::write_member<schemaforge_detail::write_int>(o, "errno", v.errno_, false);
+  schemaforge_detail::write_required<schemaforge_detail::write_string>(o, "first-name", v.first_name);
+  schemaforge_detail::write_required<schemaforge_detail::write_int>(o, "int", v.int_);
+  schemaforge_detail::write_member<schemaforge_detail::write_string>(o, "json_schema", v.json_schema_2, false);
+  schemaforge_detail::write_member<schemaforge_detail::write_string>(o, "last name", v.last_name, false);
+  schemaforge_detail::write_member<schemaforge_detail::write_string>(o, "namespace", v.namespace_, false);
+  schemaforge_detail::write_member<schemaforge_io::write_New>(o, "new", v.new_, false);
+  schemaforge_detail::write_member<schemaforge_detail::write_string>(o, "quote\"d", v.quote_d, false);
+  schemaforge_detail::write_member<schemaforge_detail::write_string>(o, "std", v.std_, false);
+  schemaforge_detail::write_required<schemaforge_io::write_ClassToken>(o, "token", v.token);
+  schemaforge_detail::write_member<schemaforge_detail::write_int>(o, "userId", v.user_id_2, false);
+  schemaforge_detail::write_member<schemaforge_detail::write_int>(o, "user_id", v.user_id, false);
 }
 
 inline void schemaforge_io::pull_Class(schemaforge_detail::cursor& c, Class& v, const schemaforge_detail::path& p) {
@@ -1478,6 +1480,6 @@ inline std::string dump_Class_array(const std::vector<Class>& v) {
   return schemaforge_detail::dump_document<schemaforge_detail::emit_array<schemaforge_io::emit_Class, Class>,
                                            schemaforge_detail::write_array<schemaforge_io::write_Class, Class>, std::vector<Class>>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Class_48d7cba92062a283_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Class_0665751218bd534d_IO
 
 }  // namespace schemaforge_generated

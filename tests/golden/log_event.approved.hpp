@@ -215,16 +215,18 @@ void write_nullable(nlohmann::json& j, const std::optional<T>& v) {
   else j = nullptr;
 }
 
+// Members are written in the object's own key order, so each new key goes at the end: the hint
+// makes each insertion constant time (any order stays correct, only slower).
 template <auto W, class T>
 void write_required(nlohmann::json::object_t& o, const char* key, const T& v) {
-  W(o[key], v);
+  W(o.emplace_hint(o.end(), key, nullptr)->second, v);
 }
 
 // Empty optional: left out, or written as null when the property is required (and nullable).
 template <auto W, class T>
 void write_member(nlohmann::json::object_t& o, const char* key, const std::optional<T>& v, bool null_when_empty) {
-  if (v) W(o[key], *v);
-  else if (null_when_empty) o[key] = nullptr;
+  if (v) W(o.emplace_hint(o.end(), key, nullptr)->second, *v);
+  else if (null_when_empty) o.emplace_hint(o.end(), key, nullptr);
 }
 
 }  // namespace schemaforge_generated_detail_v1
@@ -897,18 +899,18 @@ enum class LogEventLevel {
 using LogEventStatus = std::variant<std::int64_t, std::string>;
 #endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_LogEventStatus_5adb025fe39e01ec
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_LogEventError_d638d4db76a02569
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_LogEventError_d638d4db76a02569
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_LogEventError_9f63391665a626fd
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_LogEventError_9f63391665a626fd
 struct LogEventError {
   std::string type;
   std::optional<std::string> message;
   std::optional<std::vector<std::string>> stack;
   std::optional<schemaforge_detail::box<LogEventError>> cause;
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_LogEventError_d638d4db76a02569
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_LogEventError_9f63391665a626fd
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_LogEvent_443b6fd92340d67d
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_LogEvent_443b6fd92340d67d
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_LogEvent_3ec8bd0fb867c7a5
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_LogEvent_3ec8bd0fb867c7a5
 /// One structured record parsed from a free-form log line.
 struct LogEvent {
   /// Schema: format: date-time
@@ -931,7 +933,7 @@ struct LogEvent {
     return R"sf({"$schema":"https://json-schema.org/draft/2020-12/schema","title":"log_event","description":"One structured record parsed from a free-form log line.","type":"object","properties":{"timestamp":{"type":"string","format":"date-time"},"level":{"type":"string","enum":["TRACE","DEBUG","INFO","WARN","ERROR","FATAL"]},"service":{"type":"string"},"message":{"type":"string"},"host":{"type":"string"},"pid":{"type":"integer","minimum":0},"duration_ms":{"type":"number","minimum":0},"status":{"type":["integer","string"],"description":"An HTTP status code or a symbolic status."},"fields":{"type":"object","additionalProperties":true,"description":"Any other key/value pairs on the line."},"error":{"type":"object","properties":{"type":{"type":"string"},"message":{"type":"string"},"stack":{"type":"array","items":{"type":"string"}},"cause":{"$ref":"#/properties/error"}},"required":["type"]}},"required":["timestamp","level","message"]})sf";
   }
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_LogEvent_443b6fd92340d67d
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_LogEvent_3ec8bd0fb867c7a5
 
 namespace schemaforge_io {
 inline void read_LogEventLevel(const nlohmann::json& j, LogEventLevel& v, const schemaforge_detail::path& p);
@@ -1134,8 +1136,8 @@ inline std::string dump_LogEventStatus(const LogEventStatus& v) {
 }
 #endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_LogEventStatus_5adb025fe39e01ec_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_LogEventError_d638d4db76a02569_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_LogEventError_d638d4db76a02569_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_LogEventError_9f63391665a626fd_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_LogEventError_9f63391665a626fd_IO
 inline void schemaforge_io::read_LogEventError(const nlohmann::json& j, LogEventError& v, const schemaforge_detail::path& p) {
   const auto& o = schemaforge_detail::object_of(j, p);
   schemaforge_detail::read_required<schemaforge_detail::read_string>(o, "type", v.type, p);
@@ -1147,10 +1149,10 @@ inline void schemaforge_io::read_LogEventError(const nlohmann::json& j, LogEvent
 inline void schemaforge_io::write_LogEventError(nlohmann::json& j, const LogEventError& v) {
   j = nlohmann::json::object();
   auto& o = *j.get_ptr<nlohmann::json::object_t*>();
-  schemaforge_detail::write_required<schemaforge_detail::write_string>(o, "type", v.type);
+  schemaforge_detail::write_member<schemaforge_detail::write_box<schemaforge_io::write_LogEventError, LogEventError>>(o, "cause", v.cause, false);
   schemaforge_detail::write_member<schemaforge_detail::write_string>(o, "message", v.message, false);
   schemaforge_detail::write_member<schemaforge_detail::write_array<schemaforge_detail::write_string, std::string>>(o, "stack", v.stack, false);
-  schemaforge_detail::write_member<schemaforge_detail::write_box<schemaforge_io::write_LogEventError, LogEventError>>(o, "cause", v.cause, false);
+  schemaforge_detail::write_required<schemaforge_detail::write_string>(o, "type", v.type);
 }
 
 inline void schemaforge_io::pull_LogEventError(schemaforge_detail::cursor& c, LogEventError& v, const schemaforge_detail::path& p) {
@@ -1224,10 +1226,10 @@ inline LogEventError parse_LogEventError(std::string_view text) {
 inline std::string dump_LogEventError(const LogEventError& v) {
   return schemaforge_detail::dump_document<schemaforge_io::emit_LogEventError, schemaforge_io::write_LogEventError, LogEventError>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_LogEventError_d638d4db76a02569_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_LogEventError_9f63391665a626fd_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_LogEvent_443b6fd92340d67d_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_LogEvent_443b6fd92340d67d_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_LogEvent_3ec8bd0fb867c7a5_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_LogEvent_3ec8bd0fb867c7a5_IO
 inline void schemaforge_io::read_LogEvent(const nlohmann::json& j, LogEvent& v, const schemaforge_detail::path& p) {
   const auto& o = schemaforge_detail::object_of(j, p);
   schemaforge_detail::read_required<schemaforge_detail::read_string>(o, "timestamp", v.timestamp, p);
@@ -1245,16 +1247,16 @@ inline void schemaforge_io::read_LogEvent(const nlohmann::json& j, LogEvent& v, 
 inline void schemaforge_io::write_LogEvent(nlohmann::json& j, const LogEvent& v) {
   j = nlohmann::json::object();
   auto& o = *j.get_ptr<nlohmann::json::object_t*>();
-  schemaforge_detail::write_required<schemaforge_detail::write_string>(o, "timestamp", v.timestamp);
-  schemaforge_detail::write_required<schemaforge_io::write_LogEventLevel>(o, "level", v.level);
-  schemaforge_detail::write_member<schemaforge_detail::write_string>(o, "service", v.service, false);
-  schemaforge_detail::write_required<schemaforge_detail::write_string>(o, "message", v.message);
-  schemaforge_detail::write_member<schemaforge_detail::write_string>(o, "host", v.host, false);
-  schemaforge_detail::write_member<schemaforge_detail::write_int>(o, "pid", v.pid, false);
   schemaforge_detail::write_member<schemaforge_detail::write_number>(o, "duration_ms", v.duration_ms, false);
-  schemaforge_detail::write_member<schemaforge_io::write_LogEventStatus>(o, "status", v.status, false);
-  schemaforge_detail::write_member<schemaforge_detail::write_any>(o, "fields", v.fields, false);
   schemaforge_detail::write_member<schemaforge_io::write_LogEventError>(o, "error", v.error, false);
+  schemaforge_detail::write_member<schemaforge_detail::write_any>(o, "fields", v.fields, false);
+  schemaforge_detail::write_member<schemaforge_detail::write_string>(o, "host", v.host, false);
+  schemaforge_detail::write_required<schemaforge_io::write_LogEventLevel>(o, "level", v.level);
+  schemaforge_detail::write_required<schemaforge_detail::write_string>(o, "message", v.message);
+  schemaforge_detail::write_member<schemaforge_detail::write_int>(o, "pid", v.pid, false);
+  schemaforge_detail::write_member<schemaforge_detail::write_string>(o, "service", v.service, false);
+  schemaforge_detail::write_member<schemaforge_io::write_LogEventStatus>(o, "status", v.status, false);
+  schemaforge_detail::write_required<schemaforge_detail::write_string>(o, "timestamp", v.timestamp);
 }
 
 inline void schemaforge_io::pull_LogEvent(schemaforge_detail::cursor& c, LogEvent& v, const schemaforge_detail::path& p) {
@@ -1397,6 +1399,6 @@ inline std::string dump_LogEvent_array(const std::vector<LogEvent>& v) {
   return schemaforge_detail::dump_document<schemaforge_detail::emit_array<schemaforge_io::emit_LogEvent, LogEvent>,
                                            schemaforge_detail::write_array<schemaforge_io::write_LogEvent, LogEvent>, std::vector<LogEvent>>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_LogEvent_443b6fd92340d67d_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_LogEvent_3ec8bd0fb867c7a5_IO
 
 }  // namespace schemaforge_generated

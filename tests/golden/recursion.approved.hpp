@@ -214,16 +214,18 @@ void write_nullable(nlohmann::json& j, const std::optional<T>& v) {
   else j = nullptr;
 }
 
+// Members are written in the object's own key order, so each new key goes at the end: the hint
+// makes each insertion constant time (any order stays correct, only slower).
 template <auto W, class T>
 void write_required(nlohmann::json::object_t& o, const char* key, const T& v) {
-  W(o[key], v);
+  W(o.emplace_hint(o.end(), key, nullptr)->second, v);
 }
 
 // Empty optional: left out, or written as null when the property is required (and nullable).
 template <auto W, class T>
 void write_member(nlohmann::json::object_t& o, const char* key, const std::optional<T>& v, bool null_when_empty) {
-  if (v) W(o[key], *v);
-  else if (null_when_empty) o[key] = nullptr;
+  if (v) W(o.emplace_hint(o.end(), key, nullptr)->second, *v);
+  else if (null_when_empty) o.emplace_hint(o.end(), key, nullptr);
 }
 
 }  // namespace schemaforge_generated_detail_v1
@@ -891,18 +893,18 @@ using decode_error = ::schemaforge_generated_detail_v1::decode_error;
 
 struct Note;
 struct TreeNode;
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Note_fe2b5a2e53038107
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Note_fe2b5a2e53038107
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Note_5d9991670239ada9
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Note_5d9991670239ada9
 struct Note {
   std::string text;
   /// Recursion through arrays (no box), through optional (box), and mutual recursion via $defs.
   std::optional<schemaforge_detail::box<TreeNode>> about;
   std::optional<std::vector<Note>> replies;
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Note_fe2b5a2e53038107
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Note_5d9991670239ada9
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_TreeNode_c5f07be31007bc63
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_TreeNode_c5f07be31007bc63
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_TreeNode_bf0ef8f1c7e69f21
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_TreeNode_bf0ef8f1c7e69f21
 /// Recursion through arrays (no box), through optional (box), and mutual recursion via $defs.
 struct TreeNode {
   std::string name;
@@ -916,7 +918,7 @@ struct TreeNode {
     return R"sf({"$schema":"https://json-schema.org/draft/2020-12/schema","title":"TreeNode","description":"Recursion through arrays (no box), through optional (box), and mutual recursion via $defs.","type":"object","properties":{"name":{"type":"string"},"children":{"type":"array","items":{"$ref":"#"}},"parent":{"$ref":"#"},"by_name":{"type":"object","additionalProperties":{"$ref":"#"}},"note":{"$ref":"#/$defs/Note"}},"required":["name","children"],"$defs":{"Note":{"type":"object","properties":{"text":{"type":"string"},"about":{"$ref":"#"},"replies":{"type":"array","items":{"$ref":"#/$defs/Note"}}},"required":["text"]}}})sf";
   }
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_TreeNode_c5f07be31007bc63
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_TreeNode_bf0ef8f1c7e69f21
 
 namespace schemaforge_io {
 inline void read_Note(const nlohmann::json& j, Note& v, const schemaforge_detail::path& p);
@@ -929,8 +931,8 @@ inline void pull_TreeNode(schemaforge_detail::cursor& c, TreeNode& v, const sche
 inline void emit_TreeNode(std::string& out, const TreeNode& v);
 }  // namespace schemaforge_io
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Note_fe2b5a2e53038107_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Note_fe2b5a2e53038107_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Note_5d9991670239ada9_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Note_5d9991670239ada9_IO
 inline void schemaforge_io::read_Note(const nlohmann::json& j, Note& v, const schemaforge_detail::path& p) {
   const auto& o = schemaforge_detail::object_of(j, p);
   schemaforge_detail::read_required<schemaforge_detail::read_string>(o, "text", v.text, p);
@@ -941,9 +943,9 @@ inline void schemaforge_io::read_Note(const nlohmann::json& j, Note& v, const sc
 inline void schemaforge_io::write_Note(nlohmann::json& j, const Note& v) {
   j = nlohmann::json::object();
   auto& o = *j.get_ptr<nlohmann::json::object_t*>();
-  schemaforge_detail::write_required<schemaforge_detail::write_string>(o, "text", v.text);
   schemaforge_detail::write_member<schemaforge_detail::write_box<schemaforge_io::write_TreeNode, TreeNode>>(o, "about", v.about, false);
   schemaforge_detail::write_member<schemaforge_detail::write_array<schemaforge_io::write_Note, Note>>(o, "replies", v.replies, false);
+  schemaforge_detail::write_required<schemaforge_detail::write_string>(o, "text", v.text);
 }
 
 inline void schemaforge_io::pull_Note(schemaforge_detail::cursor& c, Note& v, const schemaforge_detail::path& p) {
@@ -1007,10 +1009,10 @@ inline Note parse_Note(std::string_view text) {
 inline std::string dump_Note(const Note& v) {
   return schemaforge_detail::dump_document<schemaforge_io::emit_Note, schemaforge_io::write_Note, Note>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Note_fe2b5a2e53038107_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Note_5d9991670239ada9_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_TreeNode_c5f07be31007bc63_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_TreeNode_c5f07be31007bc63_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_TreeNode_bf0ef8f1c7e69f21_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_TreeNode_bf0ef8f1c7e69f21_IO
 inline void schemaforge_io::read_TreeNode(const nlohmann::json& j, TreeNode& v, const schemaforge_detail::path& p) {
   const auto& o = schemaforge_detail::object_of(j, p);
   schemaforge_detail::read_required<schemaforge_detail::read_string>(o, "name", v.name, p);
@@ -1023,11 +1025,11 @@ inline void schemaforge_io::read_TreeNode(const nlohmann::json& j, TreeNode& v, 
 inline void schemaforge_io::write_TreeNode(nlohmann::json& j, const TreeNode& v) {
   j = nlohmann::json::object();
   auto& o = *j.get_ptr<nlohmann::json::object_t*>();
-  schemaforge_detail::write_required<schemaforge_detail::write_string>(o, "name", v.name);
-  schemaforge_detail::write_required<schemaforge_detail::write_array<schemaforge_io::write_TreeNode, TreeNode>>(o, "children", v.children);
-  schemaforge_detail::write_member<schemaforge_detail::write_box<schemaforge_io::write_TreeNode, TreeNode>>(o, "parent", v.parent, false);
   schemaforge_detail::write_member<schemaforge_detail::write_map<schemaforge_detail::write_box<schemaforge_io::write_TreeNode, TreeNode>, schemaforge_detail::box<TreeNode>>>(o, "by_name", v.by_name, false);
+  schemaforge_detail::write_required<schemaforge_detail::write_array<schemaforge_io::write_TreeNode, TreeNode>>(o, "children", v.children);
+  schemaforge_detail::write_required<schemaforge_detail::write_string>(o, "name", v.name);
   schemaforge_detail::write_member<schemaforge_io::write_Note>(o, "note", v.note, false);
+  schemaforge_detail::write_member<schemaforge_detail::write_box<schemaforge_io::write_TreeNode, TreeNode>>(o, "parent", v.parent, false);
 }
 
 inline void schemaforge_io::pull_TreeNode(schemaforge_detail::cursor& c, TreeNode& v, const schemaforge_detail::path& p) {
@@ -1121,6 +1123,6 @@ inline std::string dump_TreeNode_array(const std::vector<TreeNode>& v) {
   return schemaforge_detail::dump_document<schemaforge_detail::emit_array<schemaforge_io::emit_TreeNode, TreeNode>,
                                            schemaforge_detail::write_array<schemaforge_io::write_TreeNode, TreeNode>, std::vector<TreeNode>>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_TreeNode_c5f07be31007bc63_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_TreeNode_bf0ef8f1c7e69f21_IO
 
 }  // namespace schemaforge_generated

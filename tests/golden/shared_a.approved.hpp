@@ -214,16 +214,18 @@ void write_nullable(nlohmann::json& j, const std::optional<T>& v) {
   else j = nullptr;
 }
 
+// Members are written in the object's own key order, so each new key goes at the end: the hint
+// makes each insertion constant time (any order stays correct, only slower).
 template <auto W, class T>
 void write_required(nlohmann::json::object_t& o, const char* key, const T& v) {
-  W(o[key], v);
+  W(o.emplace_hint(o.end(), key, nullptr)->second, v);
 }
 
 // Empty optional: left out, or written as null when the property is required (and nullable).
 template <auto W, class T>
 void write_member(nlohmann::json::object_t& o, const char* key, const std::optional<T>& v, bool null_when_empty) {
-  if (v) W(o[key], *v);
-  else if (null_when_empty) o[key] = nullptr;
+  if (v) W(o.emplace_hint(o.end(), key, nullptr)->second, *v);
+  else if (null_when_empty) o.emplace_hint(o.end(), key, nullptr);
 }
 
 }  // namespace schemaforge_generated_detail_v1
@@ -828,16 +830,16 @@ struct Shipment;
 using ShipmentReference = std::variant<std::string, std::int64_t>;
 #endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ShipmentReference_2bd3364315d126ae
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Address_0dfe4aff93273f4e
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Address_0dfe4aff93273f4e
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Address_f083eb06a244c821
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Address_f083eb06a244c821
 struct Address {
   std::optional<std::string> street;
   std::string city;
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Address_0dfe4aff93273f4e
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Address_f083eb06a244c821
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Shipment_636b870bf58f7dd9
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Shipment_636b870bf58f7dd9
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Shipment_98474a4660fe8027
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Shipment_98474a4660fe8027
 /// Shares Address and a variant shape with shared_b.json: both headers compile in one TU and namespace.
 struct Shipment {
   Address to;
@@ -847,7 +849,7 @@ struct Shipment {
     return R"sf({"title":"Shipment","description":"Shares Address and a variant shape with shared_b.json: both headers compile in one TU and namespace.","type":"object","properties":{"to":{"$ref":"#/$defs/Address"},"reference":{"type":["string","integer"]}},"required":["to","reference"],"$defs":{"Address":{"type":"object","properties":{"street":{"type":"string"},"city":{"type":"string"}},"required":["city"]}}})sf";
   }
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Shipment_636b870bf58f7dd9
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Shipment_98474a4660fe8027
 
 namespace schemaforge_io {
 inline void read_ShipmentReference(const nlohmann::json& j, ShipmentReference& v, const schemaforge_detail::path& p);
@@ -922,8 +924,8 @@ inline std::string dump_ShipmentReference(const ShipmentReference& v) {
 }
 #endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ShipmentReference_2bd3364315d126ae_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Address_0dfe4aff93273f4e_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Address_0dfe4aff93273f4e_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Address_f083eb06a244c821_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Address_f083eb06a244c821_IO
 inline void schemaforge_io::read_Address(const nlohmann::json& j, Address& v, const schemaforge_detail::path& p) {
   const auto& o = schemaforge_detail::object_of(j, p);
   schemaforge_detail::read_member<schemaforge_detail::read_string>(o, "street", v.street, p, false, schemaforge_detail::null_is::error);
@@ -933,8 +935,8 @@ inline void schemaforge_io::read_Address(const nlohmann::json& j, Address& v, co
 inline void schemaforge_io::write_Address(nlohmann::json& j, const Address& v) {
   j = nlohmann::json::object();
   auto& o = *j.get_ptr<nlohmann::json::object_t*>();
-  schemaforge_detail::write_member<schemaforge_detail::write_string>(o, "street", v.street, false);
   schemaforge_detail::write_required<schemaforge_detail::write_string>(o, "city", v.city);
+  schemaforge_detail::write_member<schemaforge_detail::write_string>(o, "street", v.street, false);
 }
 
 inline void schemaforge_io::pull_Address(schemaforge_detail::cursor& c, Address& v, const schemaforge_detail::path& p) {
@@ -988,10 +990,10 @@ inline Address parse_Address(std::string_view text) {
 inline std::string dump_Address(const Address& v) {
   return schemaforge_detail::dump_document<schemaforge_io::emit_Address, schemaforge_io::write_Address, Address>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Address_0dfe4aff93273f4e_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Address_f083eb06a244c821_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Shipment_636b870bf58f7dd9_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Shipment_636b870bf58f7dd9_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Shipment_98474a4660fe8027_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Shipment_98474a4660fe8027_IO
 inline void schemaforge_io::read_Shipment(const nlohmann::json& j, Shipment& v, const schemaforge_detail::path& p) {
   const auto& o = schemaforge_detail::object_of(j, p);
   schemaforge_detail::read_required<schemaforge_io::read_Address>(o, "to", v.to, p);
@@ -1001,8 +1003,8 @@ inline void schemaforge_io::read_Shipment(const nlohmann::json& j, Shipment& v, 
 inline void schemaforge_io::write_Shipment(nlohmann::json& j, const Shipment& v) {
   j = nlohmann::json::object();
   auto& o = *j.get_ptr<nlohmann::json::object_t*>();
-  schemaforge_detail::write_required<schemaforge_io::write_Address>(o, "to", v.to);
   schemaforge_detail::write_required<schemaforge_io::write_ShipmentReference>(o, "reference", v.reference);
+  schemaforge_detail::write_required<schemaforge_io::write_Address>(o, "to", v.to);
 }
 
 inline void schemaforge_io::pull_Shipment(schemaforge_detail::cursor& c, Shipment& v, const schemaforge_detail::path& p) {
@@ -1066,6 +1068,6 @@ inline std::string dump_Shipment_array(const std::vector<Shipment>& v) {
   return schemaforge_detail::dump_document<schemaforge_detail::emit_array<schemaforge_io::emit_Shipment, Shipment>,
                                            schemaforge_detail::write_array<schemaforge_io::write_Shipment, Shipment>, std::vector<Shipment>>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Shipment_636b870bf58f7dd9_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Shipment_98474a4660fe8027_IO
 
 }  // namespace schemaforge_generated

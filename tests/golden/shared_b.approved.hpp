@@ -214,16 +214,18 @@ void write_nullable(nlohmann::json& j, const std::optional<T>& v) {
   else j = nullptr;
 }
 
+// Members are written in the object's own key order, so each new key goes at the end: the hint
+// makes each insertion constant time (any order stays correct, only slower).
 template <auto W, class T>
 void write_required(nlohmann::json::object_t& o, const char* key, const T& v) {
-  W(o[key], v);
+  W(o.emplace_hint(o.end(), key, nullptr)->second, v);
 }
 
 // Empty optional: left out, or written as null when the property is required (and nullable).
 template <auto W, class T>
 void write_member(nlohmann::json::object_t& o, const char* key, const std::optional<T>& v, bool null_when_empty) {
-  if (v) W(o[key], *v);
-  else if (null_when_empty) o[key] = nullptr;
+  if (v) W(o.emplace_hint(o.end(), key, nullptr)->second, *v);
+  else if (null_when_empty) o.emplace_hint(o.end(), key, nullptr);
 }
 
 }  // namespace schemaforge_generated_detail_v1
@@ -828,16 +830,16 @@ struct Warehouse;
 using WarehouseCode = std::variant<std::string, std::int64_t>;
 #endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_WarehouseCode_50abb58443635d2a
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Address_0dfe4aff93273f4e
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Address_0dfe4aff93273f4e
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Address_f083eb06a244c821
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Address_f083eb06a244c821
 struct Address {
   std::optional<std::string> street;
   std::string city;
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Address_0dfe4aff93273f4e
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Address_f083eb06a244c821
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Warehouse_637a9a885bf9c929
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Warehouse_637a9a885bf9c929
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Warehouse_21e5602d83d92f4e
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Warehouse_21e5602d83d92f4e
 struct Warehouse {
   Address at;
   std::optional<WarehouseCode> code;
@@ -846,7 +848,7 @@ struct Warehouse {
     return R"sf({"title":"Warehouse","type":"object","properties":{"at":{"$ref":"#/$defs/Address"},"code":{"type":["string","integer"]}},"required":["at"],"$defs":{"Address":{"type":"object","properties":{"street":{"type":"string"},"city":{"type":"string"}},"required":["city"]}}})sf";
   }
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Warehouse_637a9a885bf9c929
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Warehouse_21e5602d83d92f4e
 
 namespace schemaforge_io {
 inline void read_WarehouseCode(const nlohmann::json& j, WarehouseCode& v, const schemaforge_detail::path& p);
@@ -921,8 +923,8 @@ inline std::string dump_WarehouseCode(const WarehouseCode& v) {
 }
 #endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_WarehouseCode_50abb58443635d2a_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Address_0dfe4aff93273f4e_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Address_0dfe4aff93273f4e_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Address_f083eb06a244c821_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Address_f083eb06a244c821_IO
 inline void schemaforge_io::read_Address(const nlohmann::json& j, Address& v, const schemaforge_detail::path& p) {
   const auto& o = schemaforge_detail::object_of(j, p);
   schemaforge_detail::read_member<schemaforge_detail::read_string>(o, "street", v.street, p, false, schemaforge_detail::null_is::error);
@@ -932,8 +934,8 @@ inline void schemaforge_io::read_Address(const nlohmann::json& j, Address& v, co
 inline void schemaforge_io::write_Address(nlohmann::json& j, const Address& v) {
   j = nlohmann::json::object();
   auto& o = *j.get_ptr<nlohmann::json::object_t*>();
-  schemaforge_detail::write_member<schemaforge_detail::write_string>(o, "street", v.street, false);
   schemaforge_detail::write_required<schemaforge_detail::write_string>(o, "city", v.city);
+  schemaforge_detail::write_member<schemaforge_detail::write_string>(o, "street", v.street, false);
 }
 
 inline void schemaforge_io::pull_Address(schemaforge_detail::cursor& c, Address& v, const schemaforge_detail::path& p) {
@@ -987,10 +989,10 @@ inline Address parse_Address(std::string_view text) {
 inline std::string dump_Address(const Address& v) {
   return schemaforge_detail::dump_document<schemaforge_io::emit_Address, schemaforge_io::write_Address, Address>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Address_0dfe4aff93273f4e_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Address_f083eb06a244c821_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Warehouse_637a9a885bf9c929_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Warehouse_637a9a885bf9c929_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Warehouse_21e5602d83d92f4e_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Warehouse_21e5602d83d92f4e_IO
 inline void schemaforge_io::read_Warehouse(const nlohmann::json& j, Warehouse& v, const schemaforge_detail::path& p) {
   const auto& o = schemaforge_detail::object_of(j, p);
   schemaforge_detail::read_required<schemaforge_io::read_Address>(o, "at", v.at, p);
@@ -1066,6 +1068,6 @@ inline std::string dump_Warehouse_array(const std::vector<Warehouse>& v) {
   return schemaforge_detail::dump_document<schemaforge_detail::emit_array<schemaforge_io::emit_Warehouse, Warehouse>,
                                            schemaforge_detail::write_array<schemaforge_io::write_Warehouse, Warehouse>, std::vector<Warehouse>>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Warehouse_637a9a885bf9c929_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Warehouse_21e5602d83d92f4e_IO
 
 }  // namespace schemaforge_generated

@@ -214,16 +214,18 @@ void write_nullable(nlohmann::json& j, const std::optional<T>& v) {
   else j = nullptr;
 }
 
+// Members are written in the object's own key order, so each new key goes at the end: the hint
+// makes each insertion constant time (any order stays correct, only slower).
 template <auto W, class T>
 void write_required(nlohmann::json::object_t& o, const char* key, const T& v) {
-  W(o[key], v);
+  W(o.emplace_hint(o.end(), key, nullptr)->second, v);
 }
 
 // Empty optional: left out, or written as null when the property is required (and nullable).
 template <auto W, class T>
 void write_member(nlohmann::json::object_t& o, const char* key, const std::optional<T>& v, bool null_when_empty) {
-  if (v) W(o[key], *v);
-  else if (null_when_empty) o[key] = nullptr;
+  if (v) W(o.emplace_hint(o.end(), key, nullptr)->second, *v);
+  else if (null_when_empty) o.emplace_hint(o.end(), key, nullptr);
 }
 
 }  // namespace schemaforge_generated_detail_v1
@@ -861,18 +863,18 @@ enum class SupportTicketCustomerPlan {
 using SupportTicketActionsItem = std::variant<Reply, Escalate, Refund>;
 #endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicketActionsItem_afc30601f353d425
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicketCustomer_16498f78b4fe1aa5
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicketCustomer_16498f78b4fe1aa5
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicketCustomer_9127aadd7476cb45
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicketCustomer_9127aadd7476cb45
 struct SupportTicketCustomer {
   std::optional<std::string> name;
   /// Schema: format: email
   std::string email;
   std::optional<SupportTicketCustomerPlan> plan;
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicketCustomer_16498f78b4fe1aa5
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicketCustomer_9127aadd7476cb45
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicket_db571841dd4e2918
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicket_db571841dd4e2918
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicket_2d068d785f01972e
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicket_2d068d785f01972e
 /// A customer support request triaged from an e-mail or chat transcript.
 struct SupportTicket {
   /// Schema: maxLength: 200
@@ -895,34 +897,34 @@ struct SupportTicket {
     return R"sf({"$schema":"https://json-schema.org/draft/2020-12/schema","title":"support ticket","description":"A customer support request triaged from an e-mail or chat transcript.","type":"object","properties":{"summary":{"type":"string","maxLength":200},"category":{"type":"string","enum":["billing","bug","feature-request","account","other"]},"priority":{"type":"string","enum":["low","normal","high","urgent"],"default":"normal"},"sentiment":{"type":"number","minimum":-1,"maximum":1,"description":"-1 angry ... 1 delighted"},"customer":{"type":"object","properties":{"name":{"type":["string","null"]},"email":{"type":"string","format":"email"},"plan":{"type":"string","enum":["free","pro","enterprise"]}},"required":["name","email"]},"product_area":{"type":"string"},"actions":{"type":"array","description":"What the agent should do next, in order.","items":{"oneOf":[{"$ref":"#/$defs/Reply"},{"$ref":"#/$defs/Escalate"},{"$ref":"#/$defs/Refund"}]}},"tags":{"type":"array","items":{"type":"string"}}},"required":["summary","category","priority","customer","actions"],"$defs":{"Reply":{"type":"object","properties":{"type":{"const":"reply"},"message":{"type":"string"}},"required":["type","message"]},"Escalate":{"type":"object","properties":{"type":{"const":"escalate"},"team":{"type":"string"},"reason":{"type":"string"}},"required":["type","team"]},"Refund":{"type":"object","properties":{"type":{"const":"refund"},"amount":{"type":"number","minimum":0},"currency":{"type":"string"}},"required":["type","amount"]}}})sf";
   }
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicket_db571841dd4e2918
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicket_2d068d785f01972e
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Reply_8070d3b1ad2bb2cf
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Reply_8070d3b1ad2bb2cf
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Reply_ea5e5ad8467bbf50
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Reply_ea5e5ad8467bbf50
 struct Reply {
   std::string type = "reply";
   std::string message;
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Reply_8070d3b1ad2bb2cf
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Reply_ea5e5ad8467bbf50
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Escalate_eebd15f9c2591f1d
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Escalate_eebd15f9c2591f1d
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Escalate_89d29c18441864c7
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Escalate_89d29c18441864c7
 struct Escalate {
   std::string type = "escalate";
   std::string team;
   std::optional<std::string> reason;
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Escalate_eebd15f9c2591f1d
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Escalate_89d29c18441864c7
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Refund_6cc606d330124123
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Refund_6cc606d330124123
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Refund_0146279fde2c2b2c
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Refund_0146279fde2c2b2c
 struct Refund {
   std::string type = "refund";
   /// Schema: minimum: 0
   double amount{};
   std::optional<std::string> currency;
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Refund_6cc606d330124123
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Refund_0146279fde2c2b2c
 
 namespace schemaforge_io {
 inline void read_SupportTicketCategory(const nlohmann::json& j, SupportTicketCategory& v, const schemaforge_detail::path& p);
@@ -1320,8 +1322,8 @@ inline std::string dump_SupportTicketActionsItem(const SupportTicketActionsItem&
 }
 #endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicketActionsItem_afc30601f353d425_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicketCustomer_16498f78b4fe1aa5_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicketCustomer_16498f78b4fe1aa5_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicketCustomer_9127aadd7476cb45_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicketCustomer_9127aadd7476cb45_IO
 inline void schemaforge_io::read_SupportTicketCustomer(const nlohmann::json& j, SupportTicketCustomer& v, const schemaforge_detail::path& p) {
   const auto& o = schemaforge_detail::object_of(j, p);
   schemaforge_detail::read_member<schemaforge_detail::read_string>(o, "name", v.name, p, true, schemaforge_detail::null_is::empty);
@@ -1332,8 +1334,8 @@ inline void schemaforge_io::read_SupportTicketCustomer(const nlohmann::json& j, 
 inline void schemaforge_io::write_SupportTicketCustomer(nlohmann::json& j, const SupportTicketCustomer& v) {
   j = nlohmann::json::object();
   auto& o = *j.get_ptr<nlohmann::json::object_t*>();
-  schemaforge_detail::write_member<schemaforge_detail::write_string>(o, "name", v.name, true);
   schemaforge_detail::write_required<schemaforge_detail::write_string>(o, "email", v.email);
+  schemaforge_detail::write_member<schemaforge_detail::write_string>(o, "name", v.name, true);
   schemaforge_detail::write_member<schemaforge_io::write_SupportTicketCustomerPlan>(o, "plan", v.plan, false);
 }
 
@@ -1397,10 +1399,10 @@ inline SupportTicketCustomer parse_SupportTicketCustomer(std::string_view text) 
 inline std::string dump_SupportTicketCustomer(const SupportTicketCustomer& v) {
   return schemaforge_detail::dump_document<schemaforge_io::emit_SupportTicketCustomer, schemaforge_io::write_SupportTicketCustomer, SupportTicketCustomer>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicketCustomer_16498f78b4fe1aa5_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicketCustomer_9127aadd7476cb45_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicket_db571841dd4e2918_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicket_db571841dd4e2918_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicket_2d068d785f01972e_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicket_2d068d785f01972e_IO
 inline void schemaforge_io::read_SupportTicket(const nlohmann::json& j, SupportTicket& v, const schemaforge_detail::path& p) {
   const auto& o = schemaforge_detail::object_of(j, p);
   schemaforge_detail::read_required<schemaforge_detail::read_string>(o, "summary", v.summary, p);
@@ -1416,13 +1418,13 @@ inline void schemaforge_io::read_SupportTicket(const nlohmann::json& j, SupportT
 inline void schemaforge_io::write_SupportTicket(nlohmann::json& j, const SupportTicket& v) {
   j = nlohmann::json::object();
   auto& o = *j.get_ptr<nlohmann::json::object_t*>();
-  schemaforge_detail::write_required<schemaforge_detail::write_string>(o, "summary", v.summary);
-  schemaforge_detail::write_required<schemaforge_io::write_SupportTicketCategory>(o, "category", v.category);
-  schemaforge_detail::write_required<schemaforge_io::write_SupportTicketPriority>(o, "priority", v.priority);
-  schemaforge_detail::write_member<schemaforge_detail::write_number>(o, "sentiment", v.sentiment, false);
-  schemaforge_detail::write_required<schemaforge_io::write_SupportTicketCustomer>(o, "customer", v.customer);
-  schemaforge_detail::write_member<schemaforge_detail::write_string>(o, "product_area", v.product_area, false);
   schemaforge_detail::write_required<schemaforge_detail::write_array<schemaforge_io::write_SupportTicketActionsItem, SupportTicketActionsItem>>(o, "actions", v.actions);
+  schemaforge_detail::write_required<schemaforge_io::write_SupportTicketCategory>(o, "category", v.category);
+  schemaforge_detail::write_required<schemaforge_io::write_SupportTicketCustomer>(o, "customer", v.customer);
+  schemaforge_detail::write_required<schemaforge_io::write_SupportTicketPriority>(o, "priority", v.priority);
+  schemaforge_detail::write_member<schemaforge_detail::write_string>(o, "product_area", v.product_area, false);
+  schemaforge_detail::write_member<schemaforge_detail::write_number>(o, "sentiment", v.sentiment, false);
+  schemaforge_detail::write_required<schemaforge_detail::write_string>(o, "summary", v.summary);
   schemaforge_detail::write_member<schemaforge_detail::write_array<schemaforge_detail::write_string, std::string>>(o, "tags", v.tags, false);
 }
 
@@ -1544,10 +1546,10 @@ inline std::string dump_SupportTicket_array(const std::vector<SupportTicket>& v)
   return schemaforge_detail::dump_document<schemaforge_detail::emit_array<schemaforge_io::emit_SupportTicket, SupportTicket>,
                                            schemaforge_detail::write_array<schemaforge_io::write_SupportTicket, SupportTicket>, std::vector<SupportTicket>>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicket_db571841dd4e2918_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicket_2d068d785f01972e_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Reply_8070d3b1ad2bb2cf_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Reply_8070d3b1ad2bb2cf_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Reply_ea5e5ad8467bbf50_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Reply_ea5e5ad8467bbf50_IO
 inline void schemaforge_io::read_Reply(const nlohmann::json& j, Reply& v, const schemaforge_detail::path& p) {
   const auto& o = schemaforge_detail::object_of(j, p);
   schemaforge_detail::read_required<schemaforge_detail::read_string>(o, "type", v.type, p);
@@ -1558,8 +1560,8 @@ inline void schemaforge_io::read_Reply(const nlohmann::json& j, Reply& v, const 
 inline void schemaforge_io::write_Reply(nlohmann::json& j, const Reply& v) {
   j = nlohmann::json::object();
   auto& o = *j.get_ptr<nlohmann::json::object_t*>();
-  schemaforge_detail::write_required<schemaforge_detail::write_string>(o, "type", v.type);
   schemaforge_detail::write_required<schemaforge_detail::write_string>(o, "message", v.message);
+  schemaforge_detail::write_required<schemaforge_detail::write_string>(o, "type", v.type);
 }
 
 inline void schemaforge_io::pull_Reply(schemaforge_detail::cursor& c, Reply& v, const schemaforge_detail::path& p) {
@@ -1613,10 +1615,10 @@ inline Reply parse_Reply(std::string_view text) {
 inline std::string dump_Reply(const Reply& v) {
   return schemaforge_detail::dump_document<schemaforge_io::emit_Reply, schemaforge_io::write_Reply, Reply>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Reply_8070d3b1ad2bb2cf_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Reply_ea5e5ad8467bbf50_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Escalate_eebd15f9c2591f1d_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Escalate_eebd15f9c2591f1d_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Escalate_89d29c18441864c7_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Escalate_89d29c18441864c7_IO
 inline void schemaforge_io::read_Escalate(const nlohmann::json& j, Escalate& v, const schemaforge_detail::path& p) {
   const auto& o = schemaforge_detail::object_of(j, p);
   schemaforge_detail::read_required<schemaforge_detail::read_string>(o, "type", v.type, p);
@@ -1628,9 +1630,9 @@ inline void schemaforge_io::read_Escalate(const nlohmann::json& j, Escalate& v, 
 inline void schemaforge_io::write_Escalate(nlohmann::json& j, const Escalate& v) {
   j = nlohmann::json::object();
   auto& o = *j.get_ptr<nlohmann::json::object_t*>();
-  schemaforge_detail::write_required<schemaforge_detail::write_string>(o, "type", v.type);
-  schemaforge_detail::write_required<schemaforge_detail::write_string>(o, "team", v.team);
   schemaforge_detail::write_member<schemaforge_detail::write_string>(o, "reason", v.reason, false);
+  schemaforge_detail::write_required<schemaforge_detail::write_string>(o, "team", v.team);
+  schemaforge_detail::write_required<schemaforge_detail::write_string>(o, "type", v.type);
 }
 
 inline void schemaforge_io::pull_Escalate(schemaforge_detail::cursor& c, Escalate& v, const schemaforge_detail::path& p) {
@@ -1694,10 +1696,10 @@ inline Escalate parse_Escalate(std::string_view text) {
 inline std::string dump_Escalate(const Escalate& v) {
   return schemaforge_detail::dump_document<schemaforge_io::emit_Escalate, schemaforge_io::write_Escalate, Escalate>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Escalate_eebd15f9c2591f1d_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Escalate_89d29c18441864c7_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Refund_6cc606d330124123_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Refund_6cc606d330124123_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Refund_0146279fde2c2b2c_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Refund_0146279fde2c2b2c_IO
 inline void schemaforge_io::read_Refund(const nlohmann::json& j, Refund& v, const schemaforge_detail::path& p) {
   const auto& o = schemaforge_detail::object_of(j, p);
   schemaforge_detail::read_required<schemaforge_detail::read_string>(o, "type", v.type, p);
@@ -1709,9 +1711,9 @@ inline void schemaforge_io::read_Refund(const nlohmann::json& j, Refund& v, cons
 inline void schemaforge_io::write_Refund(nlohmann::json& j, const Refund& v) {
   j = nlohmann::json::object();
   auto& o = *j.get_ptr<nlohmann::json::object_t*>();
-  schemaforge_detail::write_required<schemaforge_detail::write_string>(o, "type", v.type);
   schemaforge_detail::write_required<schemaforge_detail::write_number>(o, "amount", v.amount);
   schemaforge_detail::write_member<schemaforge_detail::write_string>(o, "currency", v.currency, false);
+  schemaforge_detail::write_required<schemaforge_detail::write_string>(o, "type", v.type);
 }
 
 inline void schemaforge_io::pull_Refund(schemaforge_detail::cursor& c, Refund& v, const schemaforge_detail::path& p) {
@@ -1775,6 +1777,6 @@ inline Refund parse_Refund(std::string_view text) {
 inline std::string dump_Refund(const Refund& v) {
   return schemaforge_detail::dump_document<schemaforge_io::emit_Refund, schemaforge_io::write_Refund, Refund>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Refund_6cc606d330124123_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Refund_0146279fde2c2b2c_IO
 
 }  // namespace schemaforge_generated

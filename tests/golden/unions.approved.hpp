@@ -215,16 +215,18 @@ void write_nullable(nlohmann::json& j, const std::optional<T>& v) {
   else j = nullptr;
 }
 
+// Members are written in the object's own key order, so each new key goes at the end: the hint
+// makes each insertion constant time (any order stays correct, only slower).
 template <auto W, class T>
 void write_required(nlohmann::json::object_t& o, const char* key, const T& v) {
-  W(o[key], v);
+  W(o.emplace_hint(o.end(), key, nullptr)->second, v);
 }
 
 // Empty optional: left out, or written as null when the property is required (and nullable).
 template <auto W, class T>
 void write_member(nlohmann::json::object_t& o, const char* key, const std::optional<T>& v, bool null_when_empty) {
-  if (v) W(o[key], *v);
-  else if (null_when_empty) o[key] = nullptr;
+  if (v) W(o.emplace_hint(o.end(), key, nullptr)->second, *v);
+  else if (null_when_empty) o.emplace_hint(o.end(), key, nullptr);
 }
 
 }  // namespace schemaforge_generated_detail_v1
@@ -885,31 +887,31 @@ using ShapesMixedEnum = nlohmann::json;
 using ShapesLevel = std::int64_t;
 #endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesLevel_3dd6107565b59ab5
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption5_155c50943c23db1d
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption5_155c50943c23db1d
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption5_c7cc33e3b2d94e37
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption5_c7cc33e3b2d94e37
 struct ShapesByShapeOption5 {
   double x{};
   double y{};
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption5_155c50943c23db1d
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption5_c7cc33e3b2d94e37
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption6_8d2ee404ce182a93
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption6_8d2ee404ce182a93
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption6_d1fd82d30d055ea6
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption6_d1fd82d30d055ea6
 struct ShapesByShapeOption6 {
   std::string label;
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption6_8d2ee404ce182a93
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption6_d1fd82d30d055ea6
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Circle_3931ef27d09c04b2
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Circle_3931ef27d09c04b2
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Circle_9166e9d81ebf4dda
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Circle_9166e9d81ebf4dda
 struct Circle {
   std::string kind = "circle";
   double radius{};
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Circle_3931ef27d09c04b2
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Circle_9166e9d81ebf4dda
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Shapes_52e6634ad506b444
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Shapes_52e6634ad506b444
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Shapes_bd3807dec735d6fd
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Shapes_bd3807dec735d6fd
 struct Shapes {
   std::vector<ShapesTaggedItem> tagged;
   ShapesByShape by_shape;
@@ -925,15 +927,15 @@ struct Shapes {
     return R"sf({"$schema":"https://json-schema.org/draft/2020-12/schema","title":"Shapes","type":"object","properties":{"tagged":{"type":"array","items":{"oneOf":[{"$ref":"#/$defs/Circle"},{"$ref":"#/$defs/Square"}]}},"by_shape":{"anyOf":[{"type":"string"},{"type":"integer"},{"type":"number"},{"type":"array","items":{"type":"string"}},{"type":"object","properties":{"x":{"type":"number"},"y":{"type":"number"}},"required":["x","y"]},{"type":"object","properties":{"label":{"type":"string"}},"required":["label"]}]},"maybe":{"oneOf":[{"$ref":"#/$defs/Circle"},{"type":"null"}]},"pair":{"type":"array","prefixItems":[{"type":"number"},{"type":"string"}],"items":false},"mixed_enum":{"enum":["a",1,true]},"level":{"type":"integer","enum":[1,2,3]},"version":{"const":2},"anything":{},"free_object":{"type":"object"}},"required":["tagged","by_shape","maybe","version"],"$defs":{"Circle":{"type":"object","properties":{"kind":{"const":"circle"},"radius":{"type":"number"}},"required":["kind","radius"]},"Square":{"type":"object","properties":{"kind":{"const":"square"},"side":{"type":"number"}},"required":["kind","side"]}}})sf";
   }
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Shapes_52e6634ad506b444
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Shapes_bd3807dec735d6fd
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Square_cffc4c59f7de18b4
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Square_cffc4c59f7de18b4
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Square_b662692b98db796c
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Square_b662692b98db796c
 struct Square {
   std::string kind = "square";
   double side{};
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Square_cffc4c59f7de18b4
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Square_b662692b98db796c
 
 namespace schemaforge_io {
 inline void read_ShapesTaggedItem(const nlohmann::json& j, ShapesTaggedItem& v, const schemaforge_detail::path& p);
@@ -1179,8 +1181,8 @@ inline std::string dump_ShapesLevel(const ShapesLevel& v) {
 }
 #endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesLevel_3dd6107565b59ab5_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption5_155c50943c23db1d_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption5_155c50943c23db1d_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption5_c7cc33e3b2d94e37_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption5_c7cc33e3b2d94e37_IO
 inline void schemaforge_io::read_ShapesByShapeOption5(const nlohmann::json& j, ShapesByShapeOption5& v, const schemaforge_detail::path& p) {
   const auto& o = schemaforge_detail::object_of(j, p);
   schemaforge_detail::read_required<schemaforge_detail::read_number>(o, "x", v.x, p);
@@ -1244,10 +1246,10 @@ inline ShapesByShapeOption5 parse_ShapesByShapeOption5(std::string_view text) {
 inline std::string dump_ShapesByShapeOption5(const ShapesByShapeOption5& v) {
   return schemaforge_detail::dump_document<schemaforge_io::emit_ShapesByShapeOption5, schemaforge_io::write_ShapesByShapeOption5, ShapesByShapeOption5>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption5_155c50943c23db1d_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption5_c7cc33e3b2d94e37_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption6_8d2ee404ce182a93_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption6_8d2ee404ce182a93_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption6_d1fd82d30d055ea6_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption6_d1fd82d30d055ea6_IO
 inline void schemaforge_io::read_ShapesByShapeOption6(const nlohmann::json& j, ShapesByShapeOption6& v, const schemaforge_detail::path& p) {
   const auto& o = schemaforge_detail::object_of(j, p);
   schemaforge_detail::read_required<schemaforge_detail::read_string>(o, "label", v.label, p);
@@ -1300,10 +1302,10 @@ inline ShapesByShapeOption6 parse_ShapesByShapeOption6(std::string_view text) {
 inline std::string dump_ShapesByShapeOption6(const ShapesByShapeOption6& v) {
   return schemaforge_detail::dump_document<schemaforge_io::emit_ShapesByShapeOption6, schemaforge_io::write_ShapesByShapeOption6, ShapesByShapeOption6>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption6_8d2ee404ce182a93_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption6_d1fd82d30d055ea6_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Circle_3931ef27d09c04b2_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Circle_3931ef27d09c04b2_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Circle_9166e9d81ebf4dda_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Circle_9166e9d81ebf4dda_IO
 inline void schemaforge_io::read_Circle(const nlohmann::json& j, Circle& v, const schemaforge_detail::path& p) {
   const auto& o = schemaforge_detail::object_of(j, p);
   schemaforge_detail::read_required<schemaforge_detail::read_string>(o, "kind", v.kind, p);
@@ -1369,10 +1371,10 @@ inline Circle parse_Circle(std::string_view text) {
 inline std::string dump_Circle(const Circle& v) {
   return schemaforge_detail::dump_document<schemaforge_io::emit_Circle, schemaforge_io::write_Circle, Circle>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Circle_3931ef27d09c04b2_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Circle_9166e9d81ebf4dda_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Shapes_52e6634ad506b444_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Shapes_52e6634ad506b444_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Shapes_bd3807dec735d6fd_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Shapes_bd3807dec735d6fd_IO
 inline void schemaforge_io::read_Shapes(const nlohmann::json& j, Shapes& v, const schemaforge_detail::path& p) {
   const auto& o = schemaforge_detail::object_of(j, p);
   schemaforge_detail::read_required<schemaforge_detail::read_array<schemaforge_io::read_ShapesTaggedItem, ShapesTaggedItem>>(o, "tagged", v.tagged, p);
@@ -1390,15 +1392,15 @@ inline void schemaforge_io::read_Shapes(const nlohmann::json& j, Shapes& v, cons
 inline void schemaforge_io::write_Shapes(nlohmann::json& j, const Shapes& v) {
   j = nlohmann::json::object();
   auto& o = *j.get_ptr<nlohmann::json::object_t*>();
-  schemaforge_detail::write_required<schemaforge_detail::write_array<schemaforge_io::write_ShapesTaggedItem, ShapesTaggedItem>>(o, "tagged", v.tagged);
-  schemaforge_detail::write_required<schemaforge_io::write_ShapesByShape>(o, "by_shape", v.by_shape);
-  schemaforge_detail::write_member<schemaforge_io::write_Circle>(o, "maybe", v.maybe, true);
-  schemaforge_detail::write_member<schemaforge_detail::write_tuple<std::tuple<double, std::string>, schemaforge_detail::write_number, schemaforge_detail::write_string>>(o, "pair", v.pair, false);
-  schemaforge_detail::write_member<schemaforge_io::write_ShapesMixedEnum>(o, "mixed_enum", v.mixed_enum, false);
-  schemaforge_detail::write_member<schemaforge_io::write_ShapesLevel>(o, "level", v.level, false);
-  schemaforge_detail::write_required<schemaforge_detail::write_int>(o, "version", v.version);
   schemaforge_detail::write_member<schemaforge_detail::write_any>(o, "anything", v.anything, false);
+  schemaforge_detail::write_required<schemaforge_io::write_ShapesByShape>(o, "by_shape", v.by_shape);
   schemaforge_detail::write_member<schemaforge_detail::write_any>(o, "free_object", v.free_object, false);
+  schemaforge_detail::write_member<schemaforge_io::write_ShapesLevel>(o, "level", v.level, false);
+  schemaforge_detail::write_member<schemaforge_io::write_Circle>(o, "maybe", v.maybe, true);
+  schemaforge_detail::write_member<schemaforge_io::write_ShapesMixedEnum>(o, "mixed_enum", v.mixed_enum, false);
+  schemaforge_detail::write_member<schemaforge_detail::write_tuple<std::tuple<double, std::string>, schemaforge_detail::write_number, schemaforge_detail::write_string>>(o, "pair", v.pair, false);
+  schemaforge_detail::write_required<schemaforge_detail::write_array<schemaforge_io::write_ShapesTaggedItem, ShapesTaggedItem>>(o, "tagged", v.tagged);
+  schemaforge_detail::write_required<schemaforge_detail::write_int>(o, "version", v.version);
 }
 
 inline void schemaforge_io::pull_Shapes(schemaforge_detail::cursor& c, Shapes& v, const schemaforge_detail::path& p) {
@@ -1531,10 +1533,10 @@ inline std::string dump_Shapes_array(const std::vector<Shapes>& v) {
   return schemaforge_detail::dump_document<schemaforge_detail::emit_array<schemaforge_io::emit_Shapes, Shapes>,
                                            schemaforge_detail::write_array<schemaforge_io::write_Shapes, Shapes>, std::vector<Shapes>>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Shapes_52e6634ad506b444_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Shapes_bd3807dec735d6fd_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Square_cffc4c59f7de18b4_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Square_cffc4c59f7de18b4_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Square_b662692b98db796c_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Square_b662692b98db796c_IO
 inline void schemaforge_io::read_Square(const nlohmann::json& j, Square& v, const schemaforge_detail::path& p) {
   const auto& o = schemaforge_detail::object_of(j, p);
   schemaforge_detail::read_required<schemaforge_detail::read_string>(o, "kind", v.kind, p);
@@ -1600,6 +1602,6 @@ inline Square parse_Square(std::string_view text) {
 inline std::string dump_Square(const Square& v) {
   return schemaforge_detail::dump_document<schemaforge_io::emit_Square, schemaforge_io::write_Square, Square>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Square_cffc4c59f7de18b4_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Square_b662692b98db796c_IO
 
 }  // namespace schemaforge_generated
