@@ -10,8 +10,6 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <cinttypes>
-#include <cstdio>
 #include <set>
 
 namespace schemaforge::gen {
