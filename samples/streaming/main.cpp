@@ -1,17 +1,15 @@
 // SPDX-License-Identifier: MIT
-// Streaming: show an object while the model is still writing it. Each chunk of the answer turns
-// into a "partial object" (the JSON so far, completed to valid JSON) and, when a value can no
-// longer change, a "field complete" event - enough to fill a UI progressively. Once the stream
-// ends, the whole object is validated against the schema and decoded into the generated type.
+// Streaming: show an object while the model is still writing it. open_stream_structure runs the
+// same engine as async_structure (schema sent per mode, local repair, validation, reasks) but
+// streams every request, so a coroutine can read the call as a sequence of events: the object so
+// far ("partial object", completed to valid JSON), each field once it can no longer change, and
+// at the end the validated value - enough to fill a UI progressively.
 //
 //   streaming ["a text"]      (endpoint from OPENAI_BASE_URL, OPENAI_API_KEY, SCHEMAFORGE_MODEL)
 #include "recipe.hpp"  // generated at build time from recipe.schema.json (see CMakeLists.txt)
 
 #include <schemaforge/client.hpp>
-#include <schemaforge/errors.hpp>
-#include <schemaforge/messages.hpp>
-#include <schemaforge/schema.hpp>
-#include <schemaforge/stream.hpp>
+#include <schemaforge/stream_structure.hpp>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
@@ -22,9 +20,7 @@
 #include <exception>
 #include <iostream>
 #include <optional>
-#include <stdexcept>
 #include <string>
-#include <vector>
 
 namespace asio = boost::asio;
 using recipes::Recipe;
@@ -35,56 +31,41 @@ constexpr const char* default_text =
     "Grandma's pancakes, enough for four: whisk 200 g flour, 300 ml milk, 2 eggs and a pinch of salt "
     "into a smooth batter, let it rest for ten minutes, then fry thin pancakes in a hot buttered pan.";
 
-// The streamed call is a plain chat completion, so the schema goes into the instructions; the
-// answer is checked against the same schema at the end.
-std::vector<schemaforge::message> messages_for(const std::string& text) {
-  return {schemaforge::system_message("Extract the recipe from the user's text. Answer with one JSON object "
-                                      "that follows this JSON Schema, and nothing else:\n" +
-                                      std::string(Recipe::json_schema())),
-          schemaforge::user_message(text)};
-}
-
 asio::awaitable<void> stream_recipe(schemaforge::client client, std::string text) {
-  // follow_json: read the content as JSON while it arrives (a ```json fence or prose before the
-  // object is skipped), which is what produces partial_object and field_complete events.
-  schemaforge::chat_stream stream = schemaforge::open_stream_chat(client, messages_for(text), {}, /*follow_json=*/true);
+  // The call starts at once; its events wait in a queue until async_next reads them.
+  schemaforge::input in(std::move(text), "Extract the recipe from the user's text.");
+  auto stream = schemaforge::open_stream_structure<Recipe>(client, std::move(in));
 
-  nlohmann::json latest;  // the most complete view of the object so far
-  using kind = schemaforge::stream_event::kind;
-  while (std::optional<schemaforge::owned_stream_event> event = co_await stream.async_next(asio::use_awaitable)) {
+  using kind = schemaforge::structure_stream_event::kind;
+  while (auto event = co_await stream.async_next(asio::use_awaitable)) {
     switch (event->type) {
-      case kind::partial_object:
-        latest = std::move(event->value);
-        std::cout << "partial: " << latest.dump() << '\n';
+      case kind::partial_object:  // as the model wrote it so far: not yet repaired or validated
+        std::cout << "partial: " << event->value.dump() << '\n';
         break;
-      case kind::field_complete:
-        std::cout << "  field " << (event->pointer.empty() ? "(root)" : event->pointer) << " complete: " << event->value.dump() << '\n';
+      case kind::field_complete:  // this value will not change any more ("" is the whole object)
+        std::cout << "  field " << (event->pointer.empty() ? "(root)" : event->pointer)
+                  << " complete: " << event->value.dump() << '\n';
         break;
-      case kind::restart:  // the transport retried a broken stream: what came before is void
-        latest = nlohmann::json();
-        std::cout << "(stream restarted)\n";
+      case kind::restart:  // a retry of a broken stream, or a reask: every partial before is void
+        std::cout << "(new request: "
+                  << (event->reason == schemaforge::attempt::kind::reask ? "reask" : "retry") << ")\n";
         break;
-      default:  // text deltas: the same content as raw text, not needed here
+      case kind::value:  // the last event: repaired if needed and valid against the schema
+        std::cout << "value: " << event->value.dump() << '\n';
+        break;
+      default:  // text and tool-argument deltas: the same answer as raw text
         break;
     }
   }
-  // async_next ended with nullopt: the answer is whole (a broken stream would have thrown).
-  schemaforge::chat_result answer = stream.result();
-
-  // Streaming skips the structure engine's checks, so make them here: valid against the schema,
-  // then decoded into the C++ type.
-  static const schemaforge::schema recipe_schema(nlohmann::json::parse(Recipe::json_schema()));
-  std::vector<schemaforge::validation_error> problems = recipe_schema.validate(latest);
-  if (!problems.empty()) {
-    for (const auto& p : problems) std::cout << "invalid at '" << p.pointer << "': " << p.message << '\n';
-    throw std::runtime_error("the streamed object does not match the schema");
-  }
-  Recipe recipe = latest.get<Recipe>();
+  // async_next ended with nullopt, so the call succeeded (a failure throws schemaforge::error from
+  // async_next); result() decodes the validated value into the generated type.
+  schemaforge::structure_result<Recipe> result = stream.result();
+  const Recipe& recipe = result.value;
   std::cout << "final: " << recipe.name << " for " << recipe.servings << ", " << recipe.ingredients.size()
             << " ingredient(s), " << recipe.steps.size() << " step(s)\n";
-  for (const auto& ingredient : recipe.ingredients)
-    std::cout << "  - " << ingredient.quantity << ' ' << ingredient.item << '\n';
-  std::cout << "usage: " << answer.usage.total_tokens << " tokens, finish_reason: " << answer.finish_reason << '\n';
+  for (const auto& ingredient : recipe.ingredients) std::cout << "  - " << ingredient.quantity << ' ' << ingredient.item << '\n';
+  std::cout << "usage: " << result.usage.total_tokens << " tokens, mode: " << schemaforge::to_string(result.mode)
+            << ", " << result.ledger.size() << " request(s)\n";
 }
 
 }  // namespace
