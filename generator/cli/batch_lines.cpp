@@ -2,6 +2,7 @@
 #include "batch_lines.hpp"
 
 #include "exit_status.hpp"
+#include "flag_names.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -111,7 +112,7 @@ std::string failed_line(const json& id, const std::string& type, const std::stri
 
 std::string result_line(const json& id, const batch_item<json>& item) {
   if (item.failure)
-    return failed_line(id, to_string(static_cast<errc>(item.failure->code().value())), std::string(item.failure->what()));
+    return failed_line(id, to_string(static_cast<errc>(item.failure->code().value())), with_flag_names(item.failure->what()));
   const auto& r = *item.result;
   const json usage{{"prompt_tokens", r.usage.prompt_tokens},
                    {"completion_tokens", r.usage.completion_tokens},

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "commands.hpp"
 #include "exit_status.hpp"
+#include "flag_names.hpp"
 #include "model_program.hpp"
 
 #include <schemaforge/errors.hpp>
@@ -15,7 +16,8 @@
 namespace {
 
 int report(schemaforge::cli::exit_status status, const std::string& message) {
-  std::cerr << "schemaforge: error: " << message << '\n';
+  // The library's hints name option fields; at the command line the flags are what to change.
+  std::cerr << "schemaforge: error: " << schemaforge::cli::with_flag_names(message) << '\n';
   return status;
 }
 
@@ -24,7 +26,8 @@ int report(schemaforge::cli::exit_status status, const std::string& message) {
 int main(int argc, char** argv) {
   namespace cli = schemaforge::cli;
   CLI::App app{"schemaforge: JSON Schema -> C++ types, and structured extraction with language models", "schemaforge"};
-  app.set_version_flag("--version", std::string("schemaforge ") + schemaforge::version());
+  const std::string version_text = std::string("schemaforge ") + schemaforge::version();
+  app.set_version_flag("--version", version_text);
   app.require_subcommand(1);
   app.fallthrough(false);
 #if SCHEMAFORGE_CLI_HAS_MODEL_COMMANDS

@@ -45,7 +45,7 @@ client::client(executor_type ex, client_options options) {
   }
   if (options.api_key.empty() && is_openai(options.base_url))
     throw error(make_error_code(errc::invalid_argument),
-                "no API key for " + options.base_url + ": set OPENAI_API_KEY or pass --api-key");
+                "no API key for " + options.base_url + ": set OPENAI_API_KEY or client_options::api_key");
   if (options.max_retries < 0)
     throw error(make_error_code(errc::invalid_argument), "max_retries must not be negative");
   state_ = std::make_shared<detail::client_state>(std::move(ex), std::move(options));

@@ -94,6 +94,9 @@ TEST_CASE("schemaforge structure", "[cli]") {
     CHECK(r.status == 1);
     CHECK(one_line(r.err));
     CHECK(server.request_count() == 2);
+    // The library's hint names the option field; the CLI names its flag instead.
+    CHECK(r.err.find("raise --max-retries") != std::string::npos);
+    CHECK(r.err.find("max_retries (") == std::string::npos);
   }
   SECTION("length and refusal end with a clear error") {
     server.push(json{{"content", "{\"na"}, {"finish_reason", "length"}});
@@ -112,6 +115,7 @@ TEST_CASE("schemaforge structure", "[cli]") {
     CHECK(r.status == 1);
     CHECK(one_line(r.err));
     CHECK(r.err.find("sk-cli-secret-42") == std::string::npos);
+    CHECK(r.err.find("check --api-key / OPENAI_API_KEY") != std::string::npos);
     CHECK(server.requests().at(0).header("authorization") == "Bearer sk-cli-secret-42");
   }
   SECTION("--timeout bounds one attempt") {
@@ -121,6 +125,8 @@ TEST_CASE("schemaforge structure", "[cli]") {
     CHECK(r.err.rfind("schemaforge: error: timeout: ", 0) == 0);
     const std::string where = " (" + server.base_url() + ")\n";
     CHECK(r.err.find(where) != std::string::npos);
+    CHECK(r.err.find("raise --timeout (one attempt) or --deadline (the whole call)") != std::string::npos);
+    CHECK(r.err.find("call_options") == std::string::npos);
   }
   SECTION("--deadline bounds the whole call, retries included") {
     for (int i = 0; i < 3; ++i) server.push(json{{"delay_ms", 2000}, {"content", R"({"name": "Ada", "age": 36})"}});

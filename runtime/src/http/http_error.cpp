@@ -81,24 +81,24 @@ error make_transport_error(std::error_code ec, const http_response& last, const 
   if (ec == errc::quota) {
     text = fmt::format("the account has no quota left ({}); add credit to the account or use another API key", what);
   } else if (ec == errc::rate_limited) {
-    text = fmt::format("rate limited by the endpoint{} ({}); lower the request rate or raise --max-retries", after, what);
+    text = fmt::format("rate limited by the endpoint{} ({}); lower the request rate or raise max_retries (client_options or call_options)", after, what);
   } else if (ec == errc::timeout) {
-    text = fmt::format("no answer in time{} ({}); raise --timeout (one attempt) or --deadline (the whole call)", after, what);
+    text = fmt::format("no answer in time{} ({}); raise call_options::timeout (one attempt) or call_options::deadline (the whole call)", after, what);
   } else if (ec == errc::connection && last.tls_verification_failed) {
     text = fmt::format("could not verify the TLS certificate of {} ({}); set the client's ca_file (or SSL_CERT_FILE) "
-                       "to the CA that signed it, and check the host name in --base-url / OPENAI_BASE_URL",
+                       "to the CA that signed it, and check the host name in client_options::base_url / OPENAI_BASE_URL",
                        options.base_url, what);
   } else if (ec == errc::connection) {
-    text = fmt::format("could not reach {}{} ({}); check --base-url / OPENAI_BASE_URL and that the server is up",
+    text = fmt::format("could not reach {}{} ({}); check client_options::base_url / OPENAI_BASE_URL and that the server is up",
                        options.base_url, after, what);
   } else if (ec == errc::cancelled) {
     text = "the request was cancelled";
   } else if (status == 401 || status == 403) {
-    text = fmt::format("the endpoint refused the credentials ({}); check --api-key / OPENAI_API_KEY", what);
+    text = fmt::format("the endpoint refused the credentials ({}); check client_options::api_key / OPENAI_API_KEY", what);
   } else if (status == 404) {
-    text = fmt::format("the endpoint does not know this path or model ({}); check --base-url and --model", what);
+    text = fmt::format("the endpoint does not know this path or model ({}); check client_options::base_url and the model (call_options::model or client_options::model)", what);
   } else if (status >= 500) {
-    text = fmt::format("the endpoint failed{} ({}); try again later or raise --max-retries", after, what);
+    text = fmt::format("the endpoint failed{} ({}); try again later or raise max_retries (client_options or call_options)", after, what);
   } else {
     text = fmt::format("the endpoint rejected the request ({})", what);
   }

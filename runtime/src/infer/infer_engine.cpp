@@ -133,7 +133,7 @@ boost::asio::awaitable<infer_result> run_infer_schema(endpoint_io io, std::vecto
   const std::string model = options.model.empty() ? io.model : options.model;
   if (model.empty())
     throw error(errc::invalid_argument,
-                "no model given: set SCHEMAFORGE_MODEL, pass --model, or set the client's or the call's model");
+                "no model given: set SCHEMAFORGE_MODEL, client_options::model or call_options::model");
   if (options.mode == structure_mode::tools)
     throw error(errc::invalid_argument, "schema inference takes mode json_schema, json or prompt, not tools");
   // auto starts where structure calls to this endpoint found a working mode; a forced function

@@ -81,7 +81,7 @@ std::vector<prepared_sample> prepare_samples(const std::vector<schema_sample>& s
       json value = json::parse(p.content, nullptr, false);
       if (value.is_discarded())
         throw error(errc::invalid_argument,
-                    p.label + " is not JSON; pass free texts as sample_kind::text (--text on the command line)");
+                    p.label + " is not JSON; pass free texts as sample_kind::text");
       p.value = std::move(value);
     }
     out.push_back(std::move(p));

@@ -139,7 +139,7 @@ struct stream_job {
     const std::string model = options.model.empty() ? settings.model : options.model;
     if (model.empty())
       throw error(errc::invalid_argument,
-                  "no model given: set SCHEMAFORGE_MODEL, pass --model, or set the client's or the call's model");
+                  "no model given: set SCHEMAFORGE_MODEL, client_options::model or call_options::model");
     json body = chat_body(options, model, wire_messages(messages));
     body["stream"] = true;
     body["stream_options"] = json{{"include_usage", true}};

@@ -79,7 +79,7 @@ nlohmann::json structure_request_body(const input& in, const schema& target, con
                                       const std::string& model) {
   const std::string& chosen = options.model.empty() ? model : options.model;
   if (chosen.empty())
-    throw error(errc::invalid_argument, "no model given: set SCHEMAFORGE_MODEL, pass --model, or set the call's model");
+    throw error(errc::invalid_argument, "no model given: set SCHEMAFORGE_MODEL or call_options::model");
   return detail::first_request_body(in, target, options, chosen, recorded_mode(options.mode));
 }
 

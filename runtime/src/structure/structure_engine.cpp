@@ -22,7 +22,7 @@ std::string resolve_model(const endpoint_io& io, const call_options& options) {
   std::string model = options.model.empty() ? io.model : options.model;
   if (model.empty())
     throw error(errc::invalid_argument,
-                "no model given: set SCHEMAFORGE_MODEL, pass --model, or set the client's or the call's model");
+                "no model given: set SCHEMAFORGE_MODEL, client_options::model or call_options::model");
   return model;
 }
 
