@@ -312,6 +312,48 @@ TEST_CASE("errors from failed calls say what to do and never show the key", "[cl
   }
 }
 
+TEST_CASE("redaction hides the key, and only the key", "[client][errors][redact]") {
+  using detail::redact;
+  SECTION("a very short key is not redacted inside ordinary words") {
+    CHECK(redact("check your API key", "c") == "check your API key");
+    CHECK(redact("the x-request-id header", "x") == "the x-request-id header");
+    CHECK(redact("testing the test_suite", "test") == "testing the test_suite");
+  }
+  SECTION("a short key standing as a token is always redacted") {
+    CHECK(redact("Incorrect API key provided: c", "c") == "Incorrect API key provided: [redacted]");
+    CHECK(redact("key \"test\" rejected (test)", "test") == "key \"[redacted]\" rejected ([redacted])");
+    CHECK(redact("Bearer abc. And abc", "abc") == "Bearer [redacted]. And [redacted]");
+    CHECK(redact("x=abc", "=abc") == "x[redacted]");  // the key's own '=' is the boundary
+  }
+  SECTION("a key that occurs in the mark itself ends and is replaced once") {
+    CHECK(redact("e", "e") == "[redacted]");
+    CHECK(redact("see e here", "e") == "see [redacted] here");
+    CHECK(redact("[redacted]", "redacted") == "[[redacted]]");
+  }
+  SECTION("a long key is redacted wherever it appears, even glued to other text") {
+    const std::string key = "sk-test-0123456789";
+    REQUIRE(key.size() >= detail::redact_anywhere_length);
+    CHECK(redact("prefix" + key + "suffix, and " + key, key) == "prefix[redacted]suffix, and [redacted]");
+    CHECK(redact("no key here", key) == "no key here");
+  }
+  SECTION("an empty key changes nothing") { CHECK(redact("anything", "") == "anything"); }
+  SECTION("through a failed call: a one-character key") {
+    fake_server server(json::array(
+        {{{"status", 401}, {"error", {{"message", "Incorrect API key provided: c. Check your key."}}}}}));
+    client_options options = options_for(server);
+    options.api_key = "c";
+    auto r = run_send(server, fast_retries(0), chat_request(), options);
+    const error e = detail::make_transport_error(r.ec, r.response, r.attempts, options);
+    const std::string what = e.what();
+    CHECK(e.provider_message == "Incorrect API key provided: [redacted]. Check your key.");
+    CHECK(what.find("refused the credentials") != std::string::npos);
+    CHECK(what.find("check client_options::api_key") != std::string::npos);
+    CHECK(what.find(": c.") == std::string::npos);
+    REQUIRE(e.ledger.size() == 1);
+    CHECK(e.ledger[0].message.find("provided: [redacted].") != std::string::npos);
+  }
+}
+
 TEST_CASE("the retry policy's rules, piece by piece", "[client][retry]") {
   using detail::http_response;
   auto response = [](int status, std::vector<std::pair<std::string, std::string>> headers = {},

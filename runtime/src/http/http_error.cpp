@@ -4,6 +4,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <cctype>
+
 namespace schemaforge::detail {
 namespace {
 
@@ -32,6 +34,11 @@ std::string string_field(const nlohmann::json& object, const char* key) {
   return (it != object.end() && it->is_string()) ? it->get<std::string>() : std::string();
 }
 
+// Characters that make up one word of a key or of ordinary text ("sk-proj_abc", "x-request-id").
+bool token_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '_';
+}
+
 }  // namespace
 
 std::string provider_message(const http_response& response) {
@@ -52,8 +59,21 @@ std::string provider_message(const http_response& response) {
 
 std::string redact(std::string text, std::string_view secret) {
   if (secret.empty()) return text;
-  for (std::size_t at = text.find(secret); at != std::string::npos; at = text.find(secret, at))
-    text.replace(at, secret.size(), "[redacted]");
+  constexpr std::string_view mark = "[redacted]";
+  const bool anywhere = secret.size() >= redact_anywhere_length;
+  for (std::size_t at = text.find(secret); at != std::string::npos;) {
+    const std::size_t end = at + secret.size();
+    // A side is a boundary when the text ends there, or when the key and its neighbour there are
+    // not both token characters ("x=abc" holds the key "=abc" whole).
+    const bool starts_token = at == 0 || !token_char(secret.front()) || !token_char(text[at - 1]);
+    const bool ends_token = end == text.size() || !token_char(secret.back()) || !token_char(text[end]);
+    if (anywhere || (starts_token && ends_token)) {
+      text.replace(at, secret.size(), mark);
+      at = text.find(secret, at + mark.size());  // past the mark, which may itself hold a short key
+    } else {
+      at = text.find(secret, at + 1);
+    }
+  }
   return text;
 }
 

@@ -6,6 +6,7 @@
 #include <schemaforge/client.hpp>
 #include <schemaforge/errors.hpp>
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -16,7 +17,15 @@ namespace schemaforge::detail {
 // message/detail/error string (vLLM, llama.cpp, FastAPI servers); one line, at most 300 bytes.
 std::string provider_message(const http_response& response);
 
-// `text` with every occurrence of `secret` replaced by "[redacted]" (nothing when secret is empty).
+// A key at least this long is redacted wherever it appears, even glued to other text: a string
+// like that does not occur by chance.
+inline constexpr std::size_t redact_anywhere_length = 12;
+
+// `text` with `secret` replaced by "[redacted]" (nothing when secret is empty): every occurrence of
+// a key of redact_anywhere_length or more; for a shorter key ("x", "test"), every occurrence that
+// stands as a whole token, i.e. is not glued to letters, digits, '-' or '_' on either side. A short
+// key inside an ordinary word ("check" for the key "c") is left alone: the word gives nothing away,
+// and "che[redacted]k" would tell the reader a character of the key.
 std::string redact(std::string text, std::string_view secret);
 
 // One line for the ledger describing a failed attempt, e.g. "HTTP 503: overloaded".
