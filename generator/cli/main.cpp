@@ -21,6 +21,14 @@ int report(schemaforge::cli::exit_status status, const std::string& message) {
   return status;
 }
 
+// `--version` after any command too ("schemaforge generate --version"), as `--help` already is.
+void add_version_flags(CLI::App& app, const std::string& version_text) {
+  for (CLI::App* command : app.get_subcommands([](CLI::App*) { return true; })) {
+    command->set_version_flag("--version", version_text);
+    add_version_flags(*command, version_text);
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -39,6 +47,7 @@ int main(int argc, char** argv) {
   cli::add_validate_command(app);
   cli::add_infer_command(app);
   cli::add_generate_command(app);
+  add_version_flags(app, version_text);
 
   try {
 #if !SCHEMAFORGE_CLI_HAS_MODEL_COMMANDS
