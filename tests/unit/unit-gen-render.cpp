@@ -92,6 +92,16 @@ TEST_CASE("a template directory overrides only the templates it holds") {
   std::string h = render(invoice, o);
   CHECK(h.rfind("// custom for probe.schema.json\n", 0) == 0);
   CHECK_THAT(h, Contains("Invoice"));
+  SECTION("an edited template takes effect in the same process") {
+    std::ofstream(dir / "header.mustache") << "// edited {{namespace}}\n";
+    CHECK(render(invoice, o) == "// edited schemaforge_generated\n");
+  }
+  SECTION("a missing partial or a broken template names the template and line") {
+    std::ofstream(dir / "header.mustache") << "x\n{{> nowhere}}\n";
+    CHECK_THROWS_WITH(render(invoice, o), Contains("partial \"nowhere\" does not exist"));
+    std::ofstream(dir / "header.mustache") << "x\n{{#types}}\n";
+    CHECK_THROWS_WITH(render(invoice, o), Contains("section \"types\" is never closed (header.mustache line 2)"));
+  }
   o.template_dir = (dir / "missing").string();
   CHECK_THROWS_AS(render(invoice, o), input_error);
   CHECK_FALSE(builtin_template("io").empty());
