@@ -197,6 +197,10 @@ int select_alpn(SSL*, const unsigned char** out, unsigned char* out_length, cons
 }  // namespace
 
 struct fake_server::impl {
+  // Declared before `io`, so they outlive the coroutine frames that io's destruction ends.
+  mutable std::mutex flight_mutex;
+  std::size_t in_flight = 0, most_in_flight = 0;  // HTTP/1.1 requests read and not yet answered
+
   asio::io_context io{1};
   tcp::acceptor acceptor{io};
   std::optional<asio::ssl::context> tls;
@@ -210,6 +214,21 @@ struct fake_server::impl {
   std::vector<recorded_request> requests;
   std::size_t connections = 0;
   std::size_t answered = 0;
+  // Counts one HTTP/1.1 request as in flight from when it was read until its answer was written
+  // (or its connection ended).
+  struct in_flight_guard {
+    impl* server;
+    explicit in_flight_guard(impl* s) : server(s) {
+      std::lock_guard lock(server->flight_mutex);
+      server->most_in_flight = std::max(server->most_in_flight, ++server->in_flight);
+    }
+    ~in_flight_guard() {
+      std::lock_guard lock(server->flight_mutex);
+      --server->in_flight;
+    }
+    in_flight_guard(const in_flight_guard&) = delete;
+    in_flight_guard& operator=(const in_flight_guard&) = delete;
+  };
   std::optional<std::ofstream> record_file;
 
   json next_entry() {
@@ -364,6 +383,7 @@ struct fake_server::impl {
         co_await http::async_read(stream, buffer, parser, asio::use_awaitable);
         http::request<http::string_body> req = parser.release();
         const std::size_t n = record(req, connection);
+        const in_flight_guard counted(this);
         const json entry = next_entry();
         co_await pause(entry.value("delay_ms", 0));
         if (entry.value("drop", false)) {
@@ -485,6 +505,11 @@ std::vector<recorded_request> fake_server::requests() const {
 std::size_t fake_server::request_count() const {
   std::lock_guard lock(impl_->mutex);
   return impl_->requests.size();
+}
+
+std::size_t fake_server::max_in_flight() const {
+  std::lock_guard lock(impl_->flight_mutex);
+  return impl_->most_in_flight;
 }
 
 std::size_t fake_server::connection_count() const {

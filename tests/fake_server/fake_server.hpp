@@ -82,6 +82,8 @@ class fake_server {
   std::vector<recorded_request> requests() const;
   std::size_t request_count() const;
   std::size_t connection_count() const;   // TCP connections accepted so far
+  // The most HTTP/1.1 requests that were in flight at once (read, answer not yet written).
+  std::size_t max_in_flight() const;
 
   struct impl;
 

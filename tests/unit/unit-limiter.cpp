@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: MIT
 // The endpoint limiter on a synthetic clock: RPM/TPM spacing, usage correction, pauses from
-// x-ratelimit-* headers and 429s, token estimates, reset durations.
+// x-ratelimit-* headers and 429s, token estimates, reset durations; the concurrency gate.
 #include "limit/endpoint_limiter.hpp"
 
 #include <catch2/catch.hpp>
+
+#include <memory>
+#include <vector>
 
 using namespace std::chrono_literals;
 using schemaforge::detail::endpoint_limiter;
@@ -86,5 +89,87 @@ TEST_CASE("endpoint limiter") {
     auto b = endpoint_limiter::for_endpoint("http://127.0.0.1:1/v1");
     CHECK(a == b);
     CHECK(a != endpoint_limiter::for_endpoint("http://127.0.0.1:2/v1"));
+  }
+}
+
+namespace {
+
+// A waiter that only notes, in order, that it was handed a slot.
+struct noting_waiter final : schemaforge::detail::concurrency_gate::waiter {
+  noting_waiter(std::vector<int>& log, int id) : log_(&log), id_(id) {}
+  void on_granted() noexcept override { log_->push_back(id_); }
+  std::vector<int>* log_;
+  int id_;
+};
+
+}  // namespace
+
+TEST_CASE("concurrency gate") {
+  schemaforge::detail::concurrency_gate gate;
+  std::vector<int> granted;
+  std::vector<std::shared_ptr<noting_waiter>> w;
+  for (int i = 0; i < 5; ++i) w.push_back(std::make_shared<noting_waiter>(granted, i));
+
+  SECTION("no cap: every request holds a slot at once, and they are counted") {
+    for (auto& x : w) CHECK(gate.acquire(x));
+    CHECK(gate.in_use() == 5);
+    for (auto& x : w) CHECK(gate.release(*x));
+    CHECK(gate.in_use() == 0);
+  }
+  SECTION("over the cap, requests queue and get freed slots first in, first out") {
+    gate.set_limit(2);
+    CHECK(gate.acquire(w[0]));
+    CHECK(gate.acquire(w[1]));
+    CHECK_FALSE(gate.acquire(w[2]));
+    CHECK_FALSE(gate.acquire(w[3]));
+    CHECK_FALSE(gate.acquire(w[4]));
+    CHECK(gate.queued() == 3);
+    CHECK(gate.release(*w[1]));
+    CHECK(granted == std::vector<int>{2});
+    CHECK(gate.holds(*w[2]));
+    CHECK(gate.release(*w[0]));
+    CHECK(granted == std::vector<int>{2, 3});
+    CHECK(gate.in_use() == 2);
+    CHECK(gate.queued() == 1);
+  }
+  SECTION("a queued request that gives up leaves the queue without a slot; a release is counted once") {
+    gate.set_limit(1);
+    CHECK(gate.acquire(w[0]));
+    CHECK_FALSE(gate.acquire(w[1]));
+    CHECK_FALSE(gate.acquire(w[2]));
+    CHECK_FALSE(gate.release(*w[1]));  // it held nothing
+    CHECK_FALSE(gate.release(*w[1]));
+    CHECK(gate.queued() == 1);
+    CHECK(gate.release(*w[0]));
+    CHECK_FALSE(gate.release(*w[0]));  // the second release changes nothing
+    CHECK(granted == std::vector<int>{2});
+    CHECK(gate.in_use() == 1);
+    CHECK(gate.release(*w[2]));
+    CHECK(gate.in_use() == 0);
+  }
+  SECTION("a newcomer does not overtake the queue") {
+    gate.set_limit(1);
+    CHECK(gate.acquire(w[0]));
+    CHECK_FALSE(gate.acquire(w[1]));
+    CHECK(gate.release(*w[0]));  // handed to w[1], not left free
+    CHECK_FALSE(gate.acquire(w[2]));
+    CHECK(granted == std::vector<int>{1});
+  }
+  SECTION("raising the cap hands out slots at once; lowering it lets holders finish") {
+    gate.set_limit(1);
+    CHECK(gate.acquire(w[0]));
+    CHECK_FALSE(gate.acquire(w[1]));
+    CHECK_FALSE(gate.acquire(w[2]));
+    gate.set_limit(3);
+    CHECK(granted == std::vector<int>{1, 2});
+    gate.set_limit(1);
+    CHECK_FALSE(gate.acquire(w[3]));
+    CHECK(gate.release(*w[0]));
+    CHECK(gate.release(*w[1]));
+    CHECK(granted == std::vector<int>{1, 2});  // still two in flight: over the new cap
+    CHECK(gate.release(*w[2]));
+    CHECK(granted == std::vector<int>{1, 2, 3});
+    gate.set_limit(0);  // no cap: everyone queued goes
+    CHECK(gate.acquire(w[4]));
   }
 }

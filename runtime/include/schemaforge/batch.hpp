@@ -51,6 +51,8 @@ struct batch_options {
   std::size_t max_concurrency = 16;  // items in flight; an item waiting for a retry keeps its slot
   // With several clients: at most this many items in flight on any one endpoint (0: no cap but
   // max_concurrency). An endpoint at its cap gets no new item until one of its items ends.
+  // Both are this batch's own windows over items; the process-wide cap on requests to an
+  // endpoint, shared with every other call, is client_options::max_concurrent_requests.
   std::size_t max_concurrency_per_endpoint = 0;
   // Limits of the endpoint's limiter (shared by every call to the same base URL in the process),
   // 0 for none of our own; with several clients each endpoint gets these limits. The endpoint's x-ratelimit-* headers and 429s apply in any case.

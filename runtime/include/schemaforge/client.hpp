@@ -4,6 +4,7 @@
 #include <boost/asio/any_io_executor.hpp>
 
 #include <chrono>
+#include <cstddef>
 #include <memory>
 #include <optional>
 #include <string>
@@ -34,6 +35,16 @@ struct client_options {
   // Hosts reached directly, without the proxy: "localhost,127.0.0.1,.internal.example" ("*": all).
   // Empty: NO_PROXY / no_proxy from the environment.
   std::string no_proxy;
+
+  // Limits of the endpoint, not of this client: the process keeps one limiter per base URL,
+  // shared by every client, call, batch and stream that talks to it. 0 leaves the endpoint's
+  // current setting (none at first), so a client built with defaults never lifts a cap that
+  // another one set; the last non-zero setting wins.
+  // At most this many requests in flight to the endpoint at once; more wait in a FIFO queue
+  // (cancellable; the call's deadline bounds the wait).
+  std::size_t max_concurrent_requests = 0;
+  double requests_per_minute = 0;  // RPM / TPM token buckets (also set by batch_options::rpm/tpm)
+  double tokens_per_minute = 0;
 
   // Reads OPENAI_BASE_URL, OPENAI_API_KEY, SCHEMAFORGE_MODEL, OPENAI_ORG_ID, OPENAI_PROJECT_ID and
   // SSL_CERT_FILE (into ca_file); unset or empty variables leave the defaults.

@@ -5,6 +5,7 @@
 #include "http/http_error.hpp"
 #include "http/retry_policy.hpp"
 #include "limit/endpoint_limiter.hpp"
+#include "limit/slot_ticket.hpp"
 
 #include <boost/asio/compose.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -29,6 +30,20 @@ struct send_state {
   endpoint_limiter::reservation charged;
   bool admitted = false;          // the current attempt holds a reservation
   bool waiting_for_limiter = false;
+  // The call's claim on the endpoint's concurrency cap: held by each attempt from before its rate
+  // reservation until its answer ended, given back before a wait to retry.
+  std::shared_ptr<slot_ticket> slot;
+  bool waiting_for_slot = false;
+  std::chrono::steady_clock::time_point slot_wait_started;
+
+  send_state() = default;
+  send_state(const send_state&) = delete;
+  send_state& operator=(const send_state&) = delete;
+  // Whichever way the call ends (completion, cancellation, an io_context destroyed mid-call), its
+  // place in the queue or its slot goes back: the gate makes a second release a no-op.
+  ~send_state() {
+    if (slot) limiter->concurrency().release(*slot);
+  }
 };
 
 // The retrying operation behind async_send (see there).
@@ -56,6 +71,7 @@ class send_op {
     record.waited_before = d.waited_before;
     record.request_id = std::string(response.header("x-request-id"));
     d.admitted = false;
+    if (d.slot) d.limiter->concurrency().release(*d.slot);  // the next in the queue may go now
     if (d.limiter && response.status != 0)
       d.limiter->observe(d.charged, response,
                          response.status / 100 == 2 ? endpoint_limiter::reported_tokens(response.body) : -1);
@@ -94,9 +110,11 @@ class send_op {
     d.timer->async_wait(std::move(self));
   }
 
-  // A wait before a retry ended.
+  // A wait ended: for a slot under the endpoint's concurrency cap, for the rate limit, or before
+  // a retry.
   template <class Self>
   void operator()(Self& self, boost::system::error_code ec) {
+    if (data_->waiting_for_slot) return slot_wait_ended(self);
     if (ec || self.cancelled() != boost::asio::cancellation_type::none) {
       attempt record;
       record.reason = data_->retry_index == 0 ? data_->settings.first_attempt_kind : attempt::kind::retry;
@@ -133,6 +151,18 @@ class send_op {
         d.attempt_cut_by_deadline = true;
       }
     }
+    if (d.limiter) {
+      if (!d.slot) d.slot = std::make_shared<slot_ticket>(state_->executor());
+      if (!d.limiter->concurrency().acquire(d.slot)) {
+        // Queued behind the calls that came first; the wait ends when a slot is handed over (the
+        // ticket cancels it), at the call's deadline, or when the call is cancelled.
+        d.waiting_for_slot = true;
+        d.slot_wait_started = now;
+        d.slot->wake().expires_at(d.settings.deadline ? *d.settings.deadline
+                                                      : std::chrono::steady_clock::time_point::max());
+        return d.slot->wake().async_wait(std::move(self));
+      }
+    }
     if (d.limiter && !d.admitted) {
       d.admitted = true;
       d.charged = d.limiter->reserve(endpoint_limiter::estimate_tokens(d.request.body), now);
@@ -157,6 +187,27 @@ class send_op {
     d.waiting_for_limiter = false;
     d.attempt_started = now;
     async_post_ref(*state_, d.request, timeout, std::move(self));
+  }
+
+  template <class Self>
+  void slot_wait_ended(Self& self) {
+    send_state& d = *data_;
+    d.waiting_for_slot = false;
+    d.waited_before += std::chrono::ceil<std::chrono::milliseconds>(std::chrono::steady_clock::now() - d.slot_wait_started);
+    const bool cancelled = self.cancelled() != boost::asio::cancellation_type::none;
+    if (!cancelled && d.limiter->concurrency().holds(*d.slot)) return start_attempt(self);
+    // Cancelled or out of time: leave the queue, or give back a slot handed over meanwhile.
+    d.limiter->concurrency().release(*d.slot);
+    const std::error_code code = make_error_code(cancelled ? errc::cancelled : errc::timeout);
+    attempt record;
+    record.reason = d.retry_index == 0 ? d.settings.first_attempt_kind : attempt::kind::retry;
+    record.waited_before = d.waited_before;
+    record.error = code;
+    record.message = cancelled ? "cancelled while waiting for a free slot under the endpoint's concurrency cap"
+                               : "the call's deadline passed while waiting for a free slot under the endpoint's "
+                                 "concurrency cap";
+    d.attempts->push_back(std::move(record));
+    return self.complete(code, http_response{});
   }
 
   client_state* state_;

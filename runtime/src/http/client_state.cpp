@@ -406,6 +406,10 @@ client_state::client_state(executor_type ex, client_options options)
   global_init_once();
   while (!options_.base_url.empty() && options_.base_url.back() == '/') options_.base_url.pop_back();
   limiter_ = endpoint_limiter::for_endpoint(options_.base_url);
+  if (options_.max_concurrent_requests > 0) limiter_->concurrency().set_limit(options_.max_concurrent_requests);
+  if (options_.requests_per_minute > 0 || options_.tokens_per_minute > 0)
+    limiter_->set_limits(options_.requests_per_minute > 0 ? options_.requests_per_minute : -1,
+                         options_.tokens_per_minute > 0 ? options_.tokens_per_minute : -1);
   impl_ = std::make_unique<impl>(*this, executor_);
   impl& i = *impl_;
 

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-// The request gate of one endpoint (base URL), shared by every call in the process: RPM and TPM
-// limits as spacing rules (GCRA), plus pauses learnt from x-ratelimit-* headers and from 429s.
-// It only computes WHEN an attempt may start; the caller waits with its own timer on its own
-// executor, so there are no threads, no polling, and cancelling the caller's wait is enough.
+// The request gate of one endpoint (base URL), shared by every call in the process: a cap on the
+// requests in flight (concurrency_gate.hpp), RPM and TPM limits as spacing rules (GCRA), plus
+// pauses learnt from x-ratelimit-* headers and from 429s. For rates it only computes WHEN an
+// attempt may start; the caller waits with its own timer on its own executor, so there are no
+// threads, no polling, and cancelling the caller's wait is enough.
 
 #include "http/http_types.hpp"
+#include "limit/concurrency_gate.hpp"
 
 #include <chrono>
 #include <cstdint>
@@ -29,6 +31,10 @@ class endpoint_limiter {
   void set_limits(double requests_per_minute, double tokens_per_minute);
   double requests_per_minute() const;
   double tokens_per_minute() const;
+
+  // The cap on requests in flight to this endpoint (set_limit(0): none). An attempt holds a slot
+  // from just before its rate reservation until its answer ends; waits before retries do not.
+  concurrency_gate& concurrency() noexcept { return concurrency_; }
 
   // A slot granted for one attempt: when it may start and what it was charged.
   struct reservation {
@@ -54,6 +60,7 @@ class endpoint_limiter {
   double effective_rpm() const;  // with the lock held
   double effective_tpm() const;
 
+  concurrency_gate concurrency_;  // its own lock: a waiter never needs both
   mutable std::mutex mutex_;
   double rpm_ = 0, tpm_ = 0;                  // ours
   double advertised_rpm_ = 0, advertised_tpm_ = 0;  // x-ratelimit-limit-*
