@@ -8,15 +8,20 @@
 // 2. Whole-stream assembly throughput over a recorded stream (events/s, MB/s).
 // 3. Partial JSON: incremental feeding vs re-parsing the whole prefix on every chunk (what a naive
 //    "complete and json::parse" approach costs), on a 14 KB document in 16-byte chunks.
-// 4. The same goal end to end through streaming structure: a loopback server in this process
-//    notes the time just before it writes the first content chunk; the client's
-//    async_stream_structure notes when its first partial_object event arrives (HTTP, libcurl,
-//    Asio, SSE, assembler, partial JSON and the engine's event path all included).
+// 4. The same goal end to end through streaming structure over loopback HTTP (json_schema mode:
+//    the answer is content; tools mode: the forced call's arguments), read through the on_event
+//    callback and through async_next in a coroutine. The clock starts when libcurl's write
+//    callback gets the first content chunk (client_state's body observer) and stops when user code
+//    has the first partial_object event; the time from the server's write() is printed too.
+#include "http/client_state.hpp"
 #include "stream/chat_stream_assembler.hpp"
 
 #include <schemaforge/stream_structure.hpp>
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/read_until.hpp>
@@ -32,6 +37,7 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -148,8 +154,9 @@ void incremental_vs_reparse() {
               visible == 0 ? " [nothing visible?]" : "");
 }
 
-// A chat-completions server that streams one fixed JSON answer per request, with a pause before
-// the first content chunk (as a model thinking), and records when that chunk is written.
+// A chat-completions server that streams one fixed JSON answer per request (as content, or as
+// the forced tool call's arguments when the request has "tools"), with a pause before the first
+// content chunk (as a model thinking), and records when that chunk is written.
 class loopback_stream_server {
  public:
   loopback_stream_server() : acceptor_(io_, {boost::asio::ip::make_address("127.0.0.1"), 0}) {
@@ -157,9 +164,15 @@ class loopback_stream_server {
   }
   ~loopback_stream_server() {
     stop_ = true;
+    // Closing the acceptor from here does not end a blocking accept() on Linux: a connection does,
+    // and closing it at once ends the read loop too.
     boost::system::error_code ignored;
-    acceptor_.close(ignored);
+    {
+      boost::asio::ip::tcp::socket wake(io_);
+      wake.connect({boost::asio::ip::make_address("127.0.0.1"), port()}, ignored);
+    }
     if (thread_.joinable()) thread_.join();
+    acceptor_.close(ignored);
   }
   unsigned short port() const { return acceptor_.local_endpoint().port(); }
   clock_type::time_point first_content_written() const { return first_content_.load(); }
@@ -173,6 +186,12 @@ class loopback_stream_server {
   static std::string event(const std::string& delta, const char* finish = "null") {
     return chunk("data: {\"id\":\"b\",\"object\":\"chat.completion.chunk\",\"model\":\"bench\",\"choices\":[{\"index\":0,"
                  "\"delta\":" + delta + ",\"finish_reason\":" + finish + "}]}\n\n");
+  }
+  // The delta carrying `piece` of the answer: content, or the arguments of tool call 0.
+  static std::string piece_delta(const std::string& piece, bool tools) {
+    const std::string quoted = nlohmann::json(piece).dump();
+    return tools ? "{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":" + quoted + "}}]}"
+                 : "{\"content\":" + quoted + "}";
   }
 
   void serve() {
@@ -194,16 +213,27 @@ class loopback_stream_server {
           if (auto at = headers.find(name); at != std::string::npos) length = std::stoul(headers.substr(at + 16));
         if (buffer.size() < length) asio::read(socket, buffer, asio::transfer_exactly(length - buffer.size()), ec);
         if (ec) break;
+        const std::string body(asio::buffers_begin(buffer.data()), asio::buffers_begin(buffer.data()) + length);
         buffer.consume(length);
+        const nlohmann::json request = nlohmann::json::parse(body, nullptr, false);
+        const bool tools = request.is_object() && request.contains("tools");
+        std::string first_delta = "{\"role\":\"assistant\",\"content\":\"\"}";
+        if (tools) {
+          const std::string name = request["tools"][0]["function"].value("name", "extract");
+          first_delta = "{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"index\":0,\"id\":\"call_1\","
+                        "\"type\":\"function\",\"function\":{\"name\":" + nlohmann::json(name).dump() +
+                        ",\"arguments\":\"\"}}]}";
+        }
         std::string start = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n" +
-                            event("{\"role\":\"assistant\",\"content\":\"\"}");
+                            event(first_delta);
         asio::write(socket, asio::buffer(start), ec);
         std::this_thread::sleep_for(std::chrono::milliseconds(2));
-        const std::string first = event("{\"content\":\"{\\\"name\\\": \\\"Ada\"}");
+        const std::string first = event(piece_delta("{\"name\": \"Ada", tools));
         first_content_ = clock_type::now();
         asio::write(socket, asio::buffer(first), ec);
-        const std::string rest = event("{\"content\":\" Lovelace\\\", \\\"age\\\": 36}\"}") + event("{}", "\"stop\"") +
-                                 chunk("data: [DONE]\n\n") + "0\r\n\r\n";
+        const std::string rest = event(piece_delta(" Lovelace\", \"age\": 36}", tools)) +
+                                 event("{}", tools ? "\"tool_calls\"" : "\"stop\"") + chunk("data: [DONE]\n\n") +
+                                 "0\r\n\r\n";
         asio::write(socket, asio::buffer(rest), ec);
         if (ec) break;
       }
@@ -217,39 +247,86 @@ class loopback_stream_server {
   std::atomic<clock_type::time_point> first_content_{};
 };
 
-void structure_stream_first_partial() {
+struct percentiles {
+  double median = 0, p99 = 0, max = 0;
+};
+
+percentiles summarize(std::vector<double> samples) {
+  std::sort(samples.begin(), samples.end());
+  if (samples.empty()) return {};
+  return {samples[samples.size() / 2], samples[samples.size() * 99 / 100], samples.back()};
+}
+
+// Time to the first partial object end to end through streaming structure over loopback HTTP.
+// The clock starts when libcurl's write callback receives the first content chunk (the bytes are
+// out of the socket: client_state's body observer sees them before the SSE parser does) and stops
+// when user code has the first partial_object event: in its on_event callback, or when
+// async_next completes with it in a coroutine. From the server's write() of that chunk (loopback
+// kernel path and the epoll wake-up included) is printed too.
+enum class delivery { callback, async_next };
+
+void structure_stream_first_partial(schemaforge::structure_mode mode, delivery how) {
   namespace sf = schemaforge;
+  namespace asio = boost::asio;
   loopback_stream_server server;
-  boost::asio::io_context io;
+  asio::io_context io;
   sf::client_options options;
   options.base_url = "http://127.0.0.1:" + std::to_string(server.port()) + "/v1";
   options.model = "bench";
   sf::client c(io.get_executor(), options);
-  const nlohmann::json schema = nlohmann::json::parse(
-      R"({"type": "object", "properties": {"name": {"type": "string"}, "age": {"type": "integer"}}, "required": ["name", "age"]})");
+  // The first piece of body with the answer's first content in it ("Ada" is in no earlier event).
+  clock_type::time_point arrived{};
+  state_of(c).set_body_observer([&](std::string_view bytes) {
+    if (arrived == clock_type::time_point{} && bytes.find("Ada") != std::string_view::npos) arrived = clock_type::now();
+  });
+  const sf::schema schema(nlohmann::json::parse(
+      R"({"type": "object", "properties": {"name": {"type": "string"}, "age": {"type": "integer"}}, "required": ["name", "age"]})"));
   sf::structure_options call;
-  call.mode = sf::structure_mode::json_schema;
+  call.mode = mode;
 
-  constexpr int calls = 300;
-  std::vector<double> samples;
-  for (int i = 0; i < calls; ++i) {
+  constexpr int warm_up = 20, calls = 1000;
+  std::vector<double> from_socket, from_server;
+  bool wrong = false;
+  for (int i = 0; i < warm_up + calls && !wrong; ++i) {
+    arrived = {};
     clock_type::time_point seen{};
-    sf::structure_stream_options so;
-    so.on_event = [&](const sf::structure_stream_event& e) {
-      if (e.type == sf::structure_stream_event::kind::partial_object && seen == clock_type::time_point{})
-        seen = clock_type::now();
-    };
-    const auto r = sf::stream_structure(c, "Ada Lovelace, 36", sf::schema(schema), call, so);
-    if (r.value.value("age", 0) != 36 || seen == clock_type::time_point{}) {
-      std::printf("streaming structure gave no partial object or a wrong value\n");
+    if (how == delivery::callback) {
+      sf::structure_stream_options so;
+      so.on_event = [&](const sf::structure_stream_event& e) {
+        if (e.type == sf::structure_stream_event::kind::partial_object && seen == clock_type::time_point{})
+          seen = clock_type::now();
+      };
+      const auto r = sf::stream_structure(c, "Ada Lovelace, 36", schema, call, so);
+      wrong = r.value.value("age", 0) != 36;
+    } else {
+      auto stream = sf::open_stream_structure(c, "Ada Lovelace, 36", schema, call);
+      asio::co_spawn(io, [&]() -> asio::awaitable<void> {
+        for (;;) {
+          std::optional<sf::owned_structure_stream_event> e = co_await stream.async_next(asio::use_awaitable);
+          if (!e) break;
+          if (e->type == sf::structure_stream_event::kind::partial_object && seen == clock_type::time_point{})
+            seen = clock_type::now();
+        }
+      }, asio::detached);
+      io.run();
+      io.restart();
+      wrong = stream.result().value.value("age", 0) != 36;
+    }
+    if (wrong || seen == clock_type::time_point{} || arrived == clock_type::time_point{}) {
+      std::printf("streaming structure gave no partial object, no observed chunk, or a wrong value\n");
       return;
     }
-    samples.push_back(micros(seen - server.first_content_written()));
+    if (i < warm_up) continue;
+    from_socket.push_back(micros(seen - arrived));
+    from_server.push_back(micros(seen - server.first_content_written()));
   }
-  std::sort(samples.begin(), samples.end());
-  std::printf("streaming structure over loopback HTTP, first content chunk written -> first partial_object (%d calls): "
-              "median %.1f us, p99 %.1f us, max %.1f us\n",
-              calls, samples[samples.size() / 2], samples[samples.size() * 99 / 100], samples.back());
+  const percentiles s = summarize(from_socket), w = summarize(from_server);
+  std::printf("streaming structure, mode %s, %s (%d calls over loopback HTTP/1.1):\n"
+              "  first content chunk in curl's write callback -> first partial_object in user code: "
+              "median %.1f us, p99 %.1f us, max %.1f us\n"
+              "  (from the server's write of that chunk: median %.1f us, p99 %.1f us, max %.1f us)\n",
+              sf::to_string(mode), how == delivery::callback ? "on_event callback" : "async_next in a coroutine", calls,
+              s.median, s.p99, s.max, w.median, w.p99, w.max);
 }
 
 }  // namespace
@@ -266,6 +343,7 @@ int main(int argc, char** argv) {
   first_partial(body);
   assembly_throughput(body);
   incremental_vs_reparse();
-  structure_stream_first_partial();
+  for (const auto mode : {schemaforge::structure_mode::json_schema, schemaforge::structure_mode::tools})
+    for (const auto how : {delivery::callback, delivery::async_next}) structure_stream_first_partial(mode, how);
   return 0;
 }

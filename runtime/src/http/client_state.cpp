@@ -122,6 +122,7 @@ struct client_state::impl {
   std::vector<transfer*> idle;
   std::vector<epoll_event> events = std::vector<epoll_event>(128);
   std::uint64_t next_generation = 1;
+  std::function<void(std::string_view)> body_observer;
 
   impl(client_state& s, const executor_type& ex) : self(s), epoll_watch(ex), timer(ex) {}
 
@@ -235,6 +236,7 @@ struct client_state::impl {
     const int status = t->response.status;
     if (t->request->on_body_chunk && status >= 200 && status < 300) {
       t->response.streamed_bytes += n;
+      if (t->owner->body_observer) t->owner->body_observer(std::string_view(data, n));
       t->request->on_body_chunk(std::string_view(data, n));
     } else {
       t->response.body.append(data, n);
@@ -512,5 +514,9 @@ void client_state::cancel(transfer_handle handle) noexcept {
 }
 
 std::size_t client_state::in_flight() const noexcept { return impl_->in_flight; }
+
+void client_state::set_body_observer(std::function<void(std::string_view)> observer) {
+  impl_->body_observer = std::move(observer);
+}
 
 }  // namespace schemaforge::detail

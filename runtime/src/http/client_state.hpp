@@ -8,7 +8,9 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <string_view>
 #include <system_error>
 
 namespace schemaforge::detail {
@@ -60,6 +62,12 @@ class client_state : public std::enable_shared_from_this<client_state> {
 
   // Transfers currently in flight (for tests and diagnostics).
   std::size_t in_flight() const noexcept;
+
+  // Diagnostics (bench/stream_first_partial): called from libcurl's write callback with every
+  // piece of a streamed 2xx body, just before the request's on_body_chunk sees it, i.e. as soon
+  // as the bytes are out of the socket. Empty by default (one test per piece). Set it before
+  // starting transfers, on the client's executor.
+  void set_body_observer(std::function<void(std::string_view)> observer);
 
   struct impl;
 
