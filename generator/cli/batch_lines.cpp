@@ -74,6 +74,19 @@ std::map<std::string, std::string> finished_lines(const std::string& path, const
   return kept;
 }
 
+resumed_output::resumed_output(const std::string& output_path, const std::vector<input_line>& lines) {
+  std::set<std::string> ids;
+  for (const auto& line : lines) ids.insert(line.id.dump());
+  kept_ = finished_lines(output_path, ids);
+}
+
+std::vector<std::string> resumed_output::lines() const {
+  std::vector<std::string> out;
+  out.reserve(kept_.size());
+  for (const auto& [id, raw] : kept_) out.push_back(raw);
+  return out;
+}
+
 output_file::output_file(const std::string& path, const std::vector<std::string>& keep) : path_(path) {
   // Rewrite OUT with only the kept lines (via a temporary file and a rename, so a crash here
   // leaves either the old or the new file), then append results as they come.

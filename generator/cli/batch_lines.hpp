@@ -38,6 +38,21 @@ std::vector<input_line> read_input_strictly(const std::string& path);
 // Failed lines and a torn last line (a crash mid-write) are dropped: those items run again.
 std::map<std::string, std::string> finished_lines(const std::string& path, const std::set<std::string>& ids);
 
+// What --resume takes over from a previous run's OUT (batch and batch import alike): the finished
+// ok lines to keep, by id; every other input line runs again.
+class resumed_output {
+ public:
+  resumed_output() = default;  // not resuming: nothing kept
+  resumed_output(const std::string& output_path, const std::vector<input_line>& lines);
+  bool finished(const nlohmann::json& id) const { return kept_.count(id.dump()) != 0; }
+  std::size_t size() const noexcept { return kept_.size(); }
+  // The kept lines, for output_file (in id order; the contract promises one line per id, not an order).
+  std::vector<std::string> lines() const;
+
+ private:
+  std::map<std::string, std::string> kept_;  // id as JSON text -> its line
+};
+
 class output_file {
  public:
   // Replaces `path` with the `keep` lines (atomically), then appends.

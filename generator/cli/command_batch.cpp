@@ -112,23 +112,17 @@ void run_batch(const batch_cli_options& o) {
   for (auto& settings : endpoints) item_options.deadline = std::exchange(settings.total_timeout, std::nullopt);
 
   std::vector<input_line> lines = read_input(o.input_path);
-  std::set<std::string> ids;
-  for (const auto& line : lines) ids.insert(line.id.dump());
-  std::map<std::string, std::string> kept;
-  if (o.resume) kept = finished_lines(o.output_path, ids);
-  std::vector<std::string> keep;
-  keep.reserve(kept.size());
-  for (auto& [id, raw] : kept) keep.push_back(std::move(raw));
+  const resumed_output kept = o.resume ? resumed_output(o.output_path, lines) : resumed_output();
 
   boost::asio::io_context context;
   const std::vector<client> clients = make_clients(context.get_executor(), endpoints);
-  output_file out(o.output_path, keep);
+  output_file out(o.output_path, kept.lines());
 
   std::size_t failed = 0;
   std::vector<input> inputs;
   std::vector<json> run_ids;
   for (auto& line : lines) {
-    if (kept.count(line.id.dump())) continue;
+    if (kept.finished(line.id)) continue;
     if (!line.problem.empty()) {
       out.write(failed_line(line.id, "invalid_input", line.problem + " (" + o.input_path + ":" +
                                                           std::to_string(line.line_number) + ")"));

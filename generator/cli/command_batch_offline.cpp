@@ -81,6 +81,7 @@ struct import_options {
   std::string schema_path, input_path, output_path;
   std::vector<std::string> results_paths;  // OpenAI writes answers and errors to two files
   bool reask_online = false;
+  bool resume = false;
   std::size_t concurrency = 16, endpoint_concurrency = 0;
   double rpm = 0, tpm = 0;
   model_flags model;
@@ -208,12 +209,16 @@ void run_import(const import_options& o) {
   std::string results_named;
   for (const auto& path : o.results_paths) results_named += (results_named.empty() ? "" : ", ") + path;
 
-  output_file out(o.output_path, {});
+  // --resume as for `schemaforge batch`: the ok lines already in OUT stay, the rest is judged
+  // (and reasked) again.
+  const resumed_output kept = o.resume ? resumed_output(o.output_path, lines) : resumed_output();
+  output_file out(o.output_path, kept.lines());
   std::size_t failed = 0;
   std::vector<input> inputs;
   std::vector<recorded_answer> answers;
   std::vector<json> run_ids;
   for (std::size_t i = 0; i < lines.size(); ++i) {
+    if (kept.finished(lines[i].id)) continue;
     if (!returned[i]) {
       out.write(failed_line(lines[i].id, "missing_result",
                             "the results have no line for custom_id \"" + custom_id_of(lines[i].id) +
@@ -304,6 +309,8 @@ void add_batch_import_command(CLI::App& batch) {
   command->add_option("--output", o->output_path, "The output JSONL file")->required();
   command->add_flag("--reask-online", o->reask_online,
                     "Reask invalid answers online through the endpoint flags, continuing each conversation");
+  command->add_flag("--resume", o->resume,
+                    "Keep the ok lines already in OUT (a run that was interrupted) and import only the rest");
   command->add_option("--concurrency", o->concurrency, "With --reask-online: items in flight (default 16)");
   command->add_option("--endpoint-concurrency", o->endpoint_concurrency,
                       "With --reask-online and several --base-url: items in flight per endpoint at most");

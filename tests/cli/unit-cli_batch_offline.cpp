@@ -153,6 +153,56 @@ TEST_CASE("schemaforge batch export and import", "[cli]") {
     }
   }
 
+  SECTION("import --resume after an interrupted import keeps the finished ok lines and imports the rest") {
+    dir.write("in.jsonl", counter_input(5));
+    REQUIRE(run(dir, {"batch", "export", "--schema", schema, "--input", in, "--output", requests, "--model",
+                      "fake-model"})
+                .status == 0);
+    dir.write("results.jsonl", simulate_batch_api(requests));
+    // OUT as an import killed mid-write leaves it: item-0 finished (with a value the results would
+    // not give, to tell a kept line from a re-imported one), item-1 failed, item-2 torn in the
+    // middle of its line, item-3 and item-4 not written yet.
+    const std::string finished = json{{"id", "item-0"}, {"ok", true}, {"value", {{"n", 100}}}, {"attempts", 1},
+                                      {"usage", {{"total_tokens", 24}}}}
+                                     .dump();
+    const std::string failed = json{{"id", "item-1"}, {"ok", false},
+                                    {"error", {{"type", "validation_failed"}, {"message", "earlier"}}}}
+                                   .dump();
+    const std::string torn = json{{"id", "item-2"}, {"ok", true}, {"value", {{"n", 2}}}, {"attempts", 1}}.dump();
+    dir.write("out.jsonl", finished + "\n" + failed + "\n" + torn.substr(0, torn.size() / 2));
+
+    auto r = run(dir, {"batch", "import", "--schema", schema, "--input", in, "--results", results, "--output", out,
+                       "--resume"});
+    CHECK(r.status == 0);
+    CHECK(r.out.empty());
+    CHECK(r.err.empty());
+    const auto lines = lines_of(slurp(out));
+    CHECK(lines.size() == 5);  // one line per id: the torn line is gone, nothing is doubled
+    const auto by_id = lines_by(out, "id");  // every line is whole JSON
+    REQUIRE(by_id.size() == 5);
+    CHECK(by_id.at("item-0")["value"] == json{{"n", 100}});  // kept, not imported again
+    for (int i = 1; i < 5; ++i) {
+      const json& line = by_id.at("item-" + std::to_string(i));
+      CHECK(line["ok"] == true);
+      CHECK(line["value"] == json{{"n", i}});
+    }
+
+    SECTION("without --resume the import starts over") {
+      REQUIRE(run(dir, {"batch", "import", "--schema", schema, "--input", in, "--results", results, "--output", out})
+                  .status == 0);
+      CHECK(lines_by(out, "id").at("item-0")["value"] == json{{"n", 0}});
+      CHECK(lines_of(slurp(out)).size() == 5);
+    }
+    SECTION("--resume on a complete output changes nothing") {
+      const std::string before = slurp(out);
+      REQUIRE(run(dir, {"batch", "import", "--schema", schema, "--input", in, "--results", results, "--output", out,
+                        "--resume"})
+                  .status == 0);
+      CHECK(lines_by(out, "id") == by_id);
+      CHECK(slurp(out).size() == before.size());
+    }
+  }
+
   SECTION("answers split over several --results files (OpenAI's output and error files)") {
     dir.write("in.jsonl", counter_input(6));
     REQUIRE(run(dir, {"batch", "export", "--schema", schema, "--input", in, "--output", requests, "--model",
