@@ -8,18 +8,16 @@
 #include "openai/chat_completion.hpp"
 #include "openai/request_builder.hpp"
 #include "stream/chat_stream_assembler.hpp"
+#include "stream/event_queue.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/dispatch.hpp>
-#include <boost/asio/post.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include <algorithm>
-#include <deque>
 #include <future>
 #include <memory>
 #include <tuple>
@@ -35,6 +33,17 @@ using nlohmann::json;
 // A server that ignores "stream": true answers with one JSON body; it is kept up to this size.
 constexpr std::size_t max_plain_body = std::size_t{8} << 20;
 
+stream_event make_event(stream_event::kind type, std::string_view text = {}, std::size_t tool_call = 0,
+                        std::string_view pointer = {}, const json* value = nullptr) {
+  stream_event e;
+  e.type = type;
+  e.text = text;
+  e.tool_call = tool_call;
+  e.pointer = pointer;
+  e.value = value;
+  return e;
+}
+
 // The state of one streamed call across its attempts.
 class stream_call {
  public:
@@ -48,7 +57,7 @@ class stream_call {
       if (received_) {
         const bool deltas_delivered = emitted_;
         reset();
-        if (deltas_delivered) emit(stream_event{stream_event::kind::restart});
+        if (deltas_delivered) emit(make_event(stream_event::kind::restart));
       }
     }
     received_ = true;
@@ -80,19 +89,19 @@ class stream_call {
   void reset() {
     chat_stream_handlers h;
     h.on_text = [this](std::size_t choice, std::string_view text) {
-      if (choice == 0) emit(stream_event{stream_event::kind::text_delta, text});
+      if (choice == 0) emit(make_event(stream_event::kind::text_delta, text));
     };
     h.on_refusal = [this](std::size_t choice, std::string_view text) {
-      if (choice == 0) emit(stream_event{stream_event::kind::refusal_delta, text});
+      if (choice == 0) emit(make_event(stream_event::kind::refusal_delta, text));
     };
     h.on_tool_arguments = [this](std::size_t choice, std::size_t tool_call, std::string_view text) {
-      if (choice == 0) emit(stream_event{stream_event::kind::tool_arguments_delta, text, tool_call});
+      if (choice == 0) emit(make_event(stream_event::kind::tool_arguments_delta, text, tool_call));
     };
     h.on_partial = [this](const json& value) {
-      emit(stream_event{stream_event::kind::partial_object, {}, 0, {}, &value});
+      emit(make_event(stream_event::kind::partial_object, {}, 0, {}, &value));
     };
     h.on_field_complete = [this](std::string_view pointer, const json& value) {
-      emit(stream_event{stream_event::kind::field_complete, {}, 0, pointer, &value});
+      emit(make_event(stream_event::kind::field_complete, {}, 0, pointer, &value));
     };
     chat_stream_options opts;
     opts.partial = options_.follow_json ? partial_json_source::content : partial_json_source::none;
@@ -192,7 +201,7 @@ struct stream_job {
                         result.ledger, request_id);
     auto& choice = completion.choices.front();
     result.content = choice.content.value_or("");
-    if (!result.content.empty()) call.emit(stream_event{stream_event::kind::text_delta, result.content});
+    if (!result.content.empty()) call.emit(make_event(stream_event::kind::text_delta, result.content));
     result.refusal = std::move(choice.refusal);
     result.reasoning = std::move(choice.reasoning);
     result.tool_calls = std::move(choice.tool_calls);
@@ -253,41 +262,12 @@ namespace schemaforge {
 namespace detail {
 
 // The queue between a running streamed call and the reader of its events.
-struct chat_stream_state {
-  explicit chat_stream_state(client::executor_type ex) : executor(std::move(ex)) {}
-
-  client::executor_type executor;
-  std::deque<owned_stream_event> queue;
-  std::optional<next_event_handler> waiter;
-  bool finished = false;
-  std::exception_ptr failure;
-  std::optional<chat_result> result;
-
-  // Completes a waiting async_next when there is something to tell it.
-  void wake() {
-    if (!waiter || (queue.empty() && !finished)) return;
-    next_event_handler handler = std::move(*waiter);
-    waiter.reset();
-    std::optional<owned_stream_event> event;
-    std::exception_ptr error;
-    if (!queue.empty()) {
-      event = std::move(queue.front());
-      queue.pop_front();
-    } else {
-      error = failure;
-    }
-    // Never inline: the reader may be resumed from inside the transfer's callback otherwise.
-    boost::asio::post(executor, [handler = std::move(handler), error, event = std::move(event)]() mutable {
-      std::move(handler)(error, std::move(event));
-    });
-  }
+struct chat_stream_state : event_queue<owned_stream_event, chat_result, client::executor_type> {
+  using event_queue::event_queue;
 };
 
 void next_stream_event(const std::shared_ptr<chat_stream_state>& state, next_event_handler handler) {
-  boost::asio::dispatch(state->executor, [state, handler = std::move(handler)]() mutable {
-    state->waiter.emplace(std::move(handler));
-    state->wake();
-  });
+  chat_stream_state::next(state, std::move(handler));
 }
 
 }  // namespace detail
@@ -303,26 +283,17 @@ chat_stream open_stream_chat(const client& c, std::vector<message> messages, cha
     owned.tool_call = e.tool_call;
     owned.pointer = e.pointer;
     if (e.value != nullptr) owned.value = *e.value;
-    state->queue.push_back(std::move(owned));
-    state->wake();
+    state->push(std::move(owned));
   };
   detail::start_stream_chat(c, std::move(messages), std::move(options), std::move(so),
                             detail::stream_chat_handler(
                                 boost::asio::bind_executor(c.get_executor(), [state](std::exception_ptr e, chat_result r) {
-                                  state->finished = true;
-                                  state->failure = e;
-                                  if (!e) state->result = std::move(r);
-                                  state->wake();
+                                  state->finish(e, std::move(r));
                                 })));
   return chat_stream(state);
 }
 
-chat_result chat_stream::result() const {
-  if (!state_->finished || !state_->queue.empty())
-    throw error(errc::invalid_argument, "chat_stream::result() was called before async_next reported the end");
-  if (state_->failure) std::rethrow_exception(state_->failure);
-  return *state_->result;
-}
+chat_result chat_stream::result() const { return state_->result("chat_stream::result()"); }
 
 chat_result stream_chat(const client& c, std::vector<message> messages, chat_options options, stream_options stream) {
   namespace asio = boost::asio;

@@ -10,18 +10,16 @@
 #include "http/http_error.hpp"
 #include "http/retry_policy.hpp"
 #include "stream/chat_stream_assembler.hpp"
+#include "stream/event_queue.hpp"
 #include "structure/client_binding.hpp"
 #include "structure/structure_engine.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/dispatch.hpp>
-#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-#include <deque>
 #include <memory>
 #include <optional>
 #include <tuple>
@@ -288,34 +286,8 @@ void start_stream_structure(const client& c, input in, schema target, structure_
 }
 
 // The queue between a running streamed structure call and the reader of its events.
-struct structure_stream_state {
-  explicit structure_stream_state(client::executor_type ex) : executor(std::move(ex)) {}
-
-  client::executor_type executor;
-  std::deque<owned_structure_stream_event> queue;
-  std::optional<next_structure_event_handler> waiter;
-  bool finished = false;
-  std::exception_ptr failure;
-  std::optional<structure_result<json>> result;
-
-  // Completes a waiting async_next when there is something to tell it.
-  void wake() {
-    if (!waiter || (queue.empty() && !finished)) return;
-    next_structure_event_handler handler = std::move(*waiter);
-    waiter.reset();
-    std::optional<owned_structure_stream_event> event;
-    std::exception_ptr error;
-    if (!queue.empty()) {
-      event = std::move(queue.front());
-      queue.pop_front();
-    } else {
-      error = failure;
-    }
-    // Never inline: the reader may be resumed from inside the transfer's callback otherwise.
-    asio::post(executor, [handler = std::move(handler), error, event = std::move(event)]() mutable {
-      std::move(handler)(error, std::move(event));
-    });
-  }
+struct structure_stream_state : event_queue<owned_structure_stream_event, structure_result<json>, client::executor_type> {
+  using event_queue::event_queue;
 };
 
 std::shared_ptr<structure_stream_state> open_structure_stream(const client& c, input in, schema target,
@@ -330,33 +302,22 @@ std::shared_ptr<structure_stream_state> open_structure_stream(const client& c, i
     owned.pointer = e.pointer;
     owned.reason = e.reason;
     if (e.value != nullptr) owned.value = *e.value;
-    state->queue.push_back(std::move(owned));
-    state->wake();
+    state->push(std::move(owned));
   };
   start_stream_structure(c, std::move(in), std::move(target), std::move(options), std::move(so),
                          structure_handler(asio::bind_executor(
                              c.get_executor(), [state](std::exception_ptr e, structure_result<json> r) {
-                               state->finished = true;
-                               state->failure = e;
-                               if (!e) state->result = std::move(r);
-                               state->wake();
+                               state->finish(e, std::move(r));
                              })));
   return state;
 }
 
 void next_structure_event(const std::shared_ptr<structure_stream_state>& state, next_structure_event_handler handler) {
-  asio::dispatch(state->executor, [state, handler = std::move(handler)]() mutable {
-    state->waiter.emplace(std::move(handler));
-    state->wake();
-  });
+  structure_stream_state::next(state, std::move(handler));
 }
 
 structure_result<json> structure_stream_result(const structure_stream_state& state) {
-  if (!state.finished || !state.queue.empty())
-    throw error(errc::invalid_argument,
-                "structure_stream::result() was called before async_next reported the end");
-  if (state.failure) std::rethrow_exception(state.failure);
-  return *state.result;
+  return state.result("structure_stream::result()");
 }
 
 }  // namespace schemaforge::detail
