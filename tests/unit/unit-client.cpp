@@ -337,6 +337,16 @@ TEST_CASE("redaction hides the key, and only the key", "[client][errors][redact]
     CHECK(redact("no key here", key) == "no key here");
   }
   SECTION("an empty key changes nothing") { CHECK(redact("anything", "") == "anything"); }
+  SECTION("the ledger of a call that succeeds after a retry") {
+    fake_server server(json::array(
+        {{{"status", 503}, {"headers", {{"retry-after-ms", "1"}}},
+          {"error", {{"message", std::string("overloaded; your key ") + test_api_key + " is fine"}}}},
+         {{"content", "ok"}}}));
+    auto r = run_send(server, fast_retries(2));
+    CHECK_FALSE(r.ec);
+    REQUIRE(r.attempts.size() == 2);
+    CHECK(r.attempts[0].message == "HTTP 503: overloaded; your key [redacted] is fine");
+  }
   SECTION("through a failed call: a one-character key") {
     fake_server server(json::array(
         {{{"status", 401}, {"error", {{"message", "Incorrect API key provided: c. Check your key."}}}}}));

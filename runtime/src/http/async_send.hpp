@@ -85,7 +85,9 @@ class send_op {
     const attempt_outcome outcome = classify_attempt(ec, response);
     record.error = outcome.error;
     if (outcome.error) {
-      record.message = describe_attempt(outcome.error, response);
+      // Redacted here, not only in the call's error: a call that succeeds after a retry returns
+      // this ledger too, and a provider may echo the key in an error body.
+      record.message = redact(describe_attempt(outcome.error, response), state_->options().api_key);
       if (outcome.error == errc::timeout)
         record.message = d.attempt_cut_by_deadline ? "the call's deadline passed during the attempt"
                                                    : "the attempt ran past its timeout of " +
