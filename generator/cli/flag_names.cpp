@@ -21,6 +21,8 @@ constexpr std::pair<std::string_view, std::string_view> option_flags[] = {
     {"client_options::base_url", "--base-url"},
     {"client_options::api_key", "--api-key"},
     {"sample_kind::text", "--text"},
+    {"read the file as one document, not sample_layout::lines", "drop --jsonl if the file is one document"},
+    {"render_options::cpp_namespace", "--namespace"},
 };
 
 }  // namespace

@@ -519,7 +519,7 @@ class view_model_builder {
 void check_namespace(const std::string& ns) {
   auto bad = [&](const std::string& why) {
     throw input_error({diagnostic::severity::error,
-                       "invalid --namespace \"" + ns + "\": " + why + "; use C++ identifiers separated by \"::\" (e.g. app::models)",
+                       "invalid render_options::cpp_namespace \"" + ns + "\": " + why + "; use C++ identifiers separated by \"::\" (e.g. app::models)",
                        "", ""});
   };
   if (ns.empty()) bad("it is empty");

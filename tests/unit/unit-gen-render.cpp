@@ -82,6 +82,9 @@ TEST_CASE("namespaces are checked and nested ones accepted") {
     o.cpp_namespace = bad;
     CHECK_THROWS_AS(render(invoice, o), input_error);
   }
+  // The library names its option; the CLI puts its flag there (generator/cli/flag_names.cpp).
+  o.cpp_namespace = "a-b";
+  CHECK_THROWS_WITH(render(invoice, o), Contains("invalid render_options::cpp_namespace \"a-b\"") && !Contains("--"));
 }
 
 TEST_CASE("a template directory overrides only the templates it holds") {

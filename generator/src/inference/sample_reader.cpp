@@ -61,7 +61,7 @@ void read_lines(const std::string& path, const sample_visitor& visit) {
     } catch (const nlohmann::ordered_json::parse_error& e) {
       std::size_t column = e.byte == 0 ? 1 : e.byte;
       fail("invalid JSON at line " + std::to_string(origin.line) + ", column " + std::to_string(column) + ": " +
-               parse_error_text(e) + "; fix the line (or drop --jsonl if the file is one document) and run again",
+               parse_error_text(e) + "; fix the line (or read the file as one document, not sample_layout::lines) and run again",
            in.name());
     }
     visit(sample, origin);
@@ -141,7 +141,7 @@ std::uint64_t add_lines(schema_inferrer& inferrer, const std::string& path) {
     if (!error.message.empty()) {
       fail("invalid JSON at line " + std::to_string(line_number) + ", column " +
                std::to_string(error.byte == 0 ? 1 : error.byte) + ": " + text_error_text(error) +
-               "; fix the line (or drop --jsonl if the file is one document) and run again",
+               "; fix the line (or read the file as one document, not sample_layout::lines) and run again",
            in.name());
     }
     samples += added;

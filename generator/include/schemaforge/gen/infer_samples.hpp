@@ -21,7 +21,7 @@ enum class sample_layout {
 // Where a sample came from, for messages.
 struct sample_origin {
   std::string file;         // as given; "<stdin>" for "-"
-  std::uint64_t line = 1;   // line of a --jsonl sample; 1 for whole documents and array elements
+  std::uint64_t line = 1;   // line of a JSON Lines sample; 1 for whole documents and array elements
   std::uint64_t index = 0;  // 0-based position of the sample within the file
 };
 
