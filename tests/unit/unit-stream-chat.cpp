@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "fake_server.hpp"
+#include "limit/endpoint_limiter.hpp"
 
 #include <schemaforge/stream.hpp>
 
@@ -382,4 +383,24 @@ TEST_CASE("open_stream_chat: events as an async sequence", "[stream]") {
     CHECK_THROWS_AS(std::rethrow_exception(failure), sf::error);
     CHECK_THROWS_AS(stream.result(), sf::error);
   }
+}
+
+TEST_CASE("async_stream_chat: the stream's usage corrects the endpoint's token charge", "[stream]") {
+  fake_server server;
+  asio::io_context io;
+  sf::client_options o = options_for(server);
+  o.tokens_per_minute = 60'000;  // 1,000 tokens a second
+  sf::client c(io.get_executor(), o);
+  server.push(json{{"stream_content", json::array({"a", "b"})},
+                   {"usage", {{"prompt_tokens", 3}, {"completion_tokens", 4}, {"total_tokens", 7}}}});
+  sf::chat_options co;
+  co.max_tokens = 100'000;  // charged 100 s of the budget before the request is sent
+  auto future = sf::async_stream_chat(c, {sf::user_message("Hi")}, co, sf::stream_options{}, asio::use_future);
+  io.run();
+  REQUIRE(future.get().usage.total_tokens == 7);
+  // Had the charge stayed at the estimate, the next request of one token would wait about 100 s;
+  // corrected to the 7 tokens used, it may start within milliseconds of the first.
+  auto limiter = sf::detail::endpoint_limiter::for_endpoint(server.base_url());
+  const auto now = sf::detail::endpoint_limiter::clock::now();
+  CHECK(limiter->reserve(1, now).start < now + std::chrono::seconds(10));
 }

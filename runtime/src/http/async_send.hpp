@@ -72,9 +72,10 @@ class send_op {
     record.request_id = std::string(response.header("x-request-id"));
     d.admitted = false;
     if (d.slot) d.limiter->concurrency().release(*d.slot);  // the next in the queue may go now
-    if (d.limiter && response.status != 0)
-      d.limiter->observe(d.charged, response,
-                         response.status / 100 == 2 ? endpoint_limiter::reported_tokens(response.body) : -1);
+    if (d.limiter && response.status != 0) {
+      const std::string& answer = response.streamed_bytes ? response.streamed_tail : response.body;
+      d.limiter->observe(d.charged, response, response.status / 100 == 2 ? endpoint_limiter::reported_tokens(answer) : -1);
+    }
 
     if (ec == errc::cancelled || (self.cancelled() != boost::asio::cancellation_type::none && ec)) {
       record.error = make_error_code(errc::cancelled);

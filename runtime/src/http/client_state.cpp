@@ -236,6 +236,9 @@ struct client_state::impl {
     const int status = t->response.status;
     if (t->request->on_body_chunk && status >= 200 && status < 300) {
       t->response.streamed_bytes += n;
+      std::string& tail = t->response.streamed_tail;
+      tail.append(data, n);
+      if (tail.size() > 8192) tail.erase(0, tail.size() - 4096);
       if (t->owner->body_observer) t->owner->body_observer(std::string_view(data, n));
       t->request->on_body_chunk(std::string_view(data, n));
     } else {

@@ -34,6 +34,9 @@ struct http_response {
   std::string body;
   std::string transport_error;  // libcurl's description when the transfer itself failed
   std::size_t streamed_bytes = 0;  // bytes of this attempt handed to on_body_chunk
+  // The last few KB of a streamed body: an SSE stream reports its usage in its last chunk, which
+  // the endpoint's token limit needs to correct its estimate.
+  std::string streamed_tail;
   int http_version = 0;            // 10, 11 or 20 (HTTP/2) as negotiated; 0 when no answer
   // The transfer failed in a way another attempt cannot fix: the server's TLS certificate could
   // not be verified (unknown CA, wrong host name) or the CA file is unusable. Not retried.

@@ -53,7 +53,8 @@ class endpoint_limiter {
 
   // Tokens an attempt is charged before it is sent: bytes / 4 of the request plus its max_tokens.
   static std::int64_t estimate_tokens(std::string_view request_body);
-  // usage.total_tokens of a chat-completions answer, or -1.
+  // usage.total_tokens of a chat-completions answer or of the tail of its stream (the last
+  // total_tokens in the text), or -1.
   static std::int64_t reported_tokens(std::string_view response_body);
 
  private:
