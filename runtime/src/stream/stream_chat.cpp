@@ -9,6 +9,7 @@
 #include "openai/request_builder.hpp"
 #include "stream/chat_stream_assembler.hpp"
 #include "stream/event_queue.hpp"
+#include "stream/streamed_body.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/bind_executor.hpp>
@@ -30,18 +31,8 @@ namespace {
 namespace asio = boost::asio;
 using nlohmann::json;
 
-// A server that ignores "stream": true answers with one JSON body; it is kept up to this size.
-constexpr std::size_t max_plain_body = std::size_t{8} << 20;
-
-stream_event make_event(stream_event::kind type, std::string_view text = {}, std::size_t tool_call = 0,
-                        std::string_view pointer = {}, const json* value = nullptr) {
-  stream_event e;
-  e.type = type;
-  e.text = text;
-  e.tool_call = tool_call;
-  e.pointer = pointer;
-  e.value = value;
-  return e;
+stream_event make_event(stream_event::kind type, std::string_view text = {}) {
+  return make_stream_event<stream_event>(type, text);
 }
 
 // The state of one streamed call across its attempts.
@@ -61,18 +52,11 @@ class stream_call {
       }
     }
     received_ = true;
-    if (keep_plain_) plain_.append(bytes);
-    assembler_->feed(bytes);
-    if (keep_plain_ && (assembler_->data_events() > 0 || plain_.size() > max_plain_body)) {
-      keep_plain_ = false;
-      std::string().swap(plain_);
-    }
+    body_.feed(bytes);
   }
 
-  void finish() { assembler_->finish(); }
-  const chat_stream_assembler& assembler() const { return *assembler_; }
-  // The body when it held no SSE event at all (a server that ignored "stream": true).
-  const std::string& plain_body() const { return plain_; }
+  void finish() { body_.assembler().finish(); }
+  const streamed_body& body() const { return body_; }
   std::exception_ptr callback_failure() const { return failure_; }
 
   void emit(const stream_event& event) {
@@ -87,37 +71,17 @@ class stream_call {
 
  private:
   void reset() {
-    chat_stream_handlers h;
-    h.on_text = [this](std::size_t choice, std::string_view text) {
-      if (choice == 0) emit(make_event(stream_event::kind::text_delta, text));
-    };
-    h.on_refusal = [this](std::size_t choice, std::string_view text) {
-      if (choice == 0) emit(make_event(stream_event::kind::refusal_delta, text));
-    };
-    h.on_tool_arguments = [this](std::size_t choice, std::size_t tool_call, std::string_view text) {
-      if (choice == 0) emit(make_event(stream_event::kind::tool_arguments_delta, text, tool_call));
-    };
-    h.on_partial = [this](const json& value) {
-      emit(make_event(stream_event::kind::partial_object, {}, 0, {}, &value));
-    };
-    h.on_field_complete = [this](std::string_view pointer, const json& value) {
-      emit(make_event(stream_event::kind::field_complete, {}, 0, pointer, &value));
-    };
     chat_stream_options opts;
     opts.partial = options_.follow_json ? partial_json_source::content : partial_json_source::none;
-    assembler_.emplace(std::move(h), opts);
+    body_.reset(emitting_handlers<stream_event>([this](const stream_event& e) { emit(e); }), opts);
     emitted_ = false;
-    keep_plain_ = true;
-    plain_.clear();
   }
 
   stream_options options_;
-  std::optional<chat_stream_assembler> assembler_;
+  streamed_body body_;
   std::size_t attempts_seen_ = 0;
   bool received_ = false;
   bool emitted_ = false;
-  bool keep_plain_ = true;
-  std::string plain_;
   std::exception_ptr failure_;
 };
 
@@ -168,7 +132,7 @@ struct stream_job {
   chat_result finish(std::error_code ec, const http_response& response) {
     call.finish();
     if (call.callback_failure()) std::rethrow_exception(call.callback_failure());
-    const chat_stream_assembler& a = call.assembler();
+    const chat_stream_assembler& a = call.body().assembler();
     const std::string_view request_id = response.header("x-request-id");
 
     // A connection cut after every choice had its finish_reason lost nothing of the answer.
@@ -179,8 +143,7 @@ struct stream_job {
       result.ledger.back().message.clear();
     }
 
-    if (a.data_events() == 0 && !call.plain_body().empty() &&
-        response.header("content-type").find("json") != std::string_view::npos) {
+    if (call.body().is_plain_json(response)) {
       from_plain_body(request_id);
     } else {
       from_stream(a, request_id);
@@ -192,7 +155,7 @@ struct stream_job {
 
   // The server ignored "stream": true and answered with one JSON body.
   void from_plain_body(std::string_view request_id) {
-    chat_completion completion = parse_chat_completion(call.plain_body());
+    chat_completion completion = parse_chat_completion(call.body().plain_body());
     if (completion.error)
       throw with_ledger(error(errc::protocol, "the endpoint answered with an error: " + completion.error->message),
                         result.ledger, request_id);

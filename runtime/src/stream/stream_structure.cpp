@@ -11,6 +11,7 @@
 #include "http/retry_policy.hpp"
 #include "stream/chat_stream_assembler.hpp"
 #include "stream/event_queue.hpp"
+#include "stream/streamed_body.hpp"
 #include "structure/client_binding.hpp"
 #include "structure/structure_engine.hpp"
 
@@ -32,18 +33,8 @@ namespace asio = boost::asio;
 using nlohmann::json;
 using event_kind = structure_stream_event::kind;
 
-// A server that ignores "stream": true answers with one JSON body; it is kept up to this size.
-constexpr std::size_t max_plain_body = std::size_t{8} << 20;
-
-structure_stream_event make_event(event_kind type, std::string_view text = {}, std::size_t tool_call = 0,
-                                  std::string_view pointer = {}, const json* value = nullptr) {
-  structure_stream_event e;
-  e.type = type;
-  e.text = text;
-  e.tool_call = tool_call;
-  e.pointer = pointer;
-  e.value = value;
-  return e;
+structure_stream_event make_event(event_kind type, const json* value = nullptr) {
+  return make_stream_event<structure_stream_event>(type, {}, 0, {}, value);
 }
 
 // What a streamed send gave the engine, or that the stream was truncated and may be tried again.
@@ -81,9 +72,9 @@ class structure_stream_call {
 
   // The transfer ended: the engine's transport_result, a truncation to retry, or an exception.
   send_outcome end_request(std::error_code ec, http_response& response, ledger& attempts) {
-    assembler_->finish();
+    body_.assembler().finish();
     rethrow_callback_failure();
-    const chat_stream_assembler& a = *assembler_;
+    const chat_stream_assembler& a = body_.assembler();
     send_outcome out;
     out.result.status = response.status;
     out.result.request_id = std::string(response.header("x-request-id"));
@@ -102,10 +93,9 @@ class structure_stream_call {
       attempts.back().message.clear();
     }
 
-    if (a.data_events() == 0 && !plain_.empty() &&
-        response.header("content-type").find("json") != std::string_view::npos) {
+    if (body_.is_plain_json(response)) {
       // The server ignored "stream": true: its one JSON body is the answer.
-      out.result.body = std::move(plain_);
+      out.result.body = std::move(body_.plain_body());
       return out;
     }
     if (a.status() == stream_status::truncated) {
@@ -126,7 +116,7 @@ class structure_stream_call {
 
   // The error for a stream that was still truncated when no retry was left.
   error truncation_failure(const ledger& attempts, std::string_view request_id) const {
-    error e = *assembler_->error();
+    error e = *body_.assembler().error();
     return failure_with_ledger(std::move(e), attempts, request_id);
   }
 
@@ -138,7 +128,7 @@ class structure_stream_call {
 
   // The engine accepted this value: the last event.
   void announce_value(const json& value) {
-    emit(make_event(event_kind::value, {}, 0, {}, &value));
+    emit(make_event(event_kind::value, &value));
     rethrow_callback_failure();
   }
 
@@ -155,12 +145,7 @@ class structure_stream_call {
       if (emitted_) announce_restart(attempt::kind::retry);
       reset_body();
     }
-    if (keep_plain_) plain_.append(bytes);
-    assembler_->feed(bytes);
-    if (keep_plain_ && (assembler_->data_events() > 0 || plain_.size() > max_plain_body)) {
-      keep_plain_ = false;
-      std::string().swap(plain_);
-    }
+    body_.feed(bytes);
   }
 
   void announce_restart(attempt::kind reason) {
@@ -171,28 +156,11 @@ class structure_stream_call {
   }
 
   void reset_body() {
-    chat_stream_handlers h;
-    h.on_text = [this](std::size_t choice, std::string_view text) {
-      if (choice == 0) emit(make_event(event_kind::text_delta, text));
-    };
-    h.on_refusal = [this](std::size_t choice, std::string_view text) {
-      if (choice == 0) emit(make_event(event_kind::refusal_delta, text));
-    };
-    h.on_tool_arguments = [this](std::size_t choice, std::size_t tool_call, std::string_view text) {
-      if (choice == 0) emit(make_event(event_kind::tool_arguments_delta, text, tool_call));
-    };
-    h.on_partial = [this](const json& value) {
-      emit(make_event(event_kind::partial_object, {}, 0, {}, &value));
-    };
-    h.on_field_complete = [this](std::string_view pointer, const json& value) {
-      emit(make_event(event_kind::field_complete, {}, 0, pointer, &value));
-    };
     chat_stream_options opts;
     opts.partial = source_;
-    assembler_.emplace(std::move(h), opts);
-    keep_plain_ = true;
-    plain_.clear();
+    body_.reset(emitting_handlers<structure_stream_event>([this](const structure_stream_event& e) { emit(e); }), opts);
   }
+
 
   void emit(const structure_stream_event& event) {
     if (event.type != event_kind::restart) emitted_ = true;
@@ -215,13 +183,11 @@ class structure_stream_call {
   }
 
   structure_stream_options options_;
-  std::optional<chat_stream_assembler> assembler_;
+  streamed_body body_;
   partial_json_source source_ = partial_json_source::content;
   const ledger* ledger_ = nullptr;
   std::size_t attempts_seen_ = 0;
   bool emitted_ = false;  // events went out since the last restart
-  bool keep_plain_ = true;
-  std::string plain_;
   std::exception_ptr failure_;
 };
 
