@@ -92,23 +92,6 @@ Json finished(const Json& proposed, const std::string& name) {
   return out;
 }
 
-void check_stop_reasons(const completion_choice& choice, const call_options& options, ledger& attempts) {
-  if (!choice.refusal.empty()) {
-    last_attempt(attempts).error = make_error_code(errc::refusal);
-    last_attempt(attempts).message = "refusal";
-    throw failure(errc::refusal, "the model refused to answer: \"" + choice.refusal + "\"", attempts, choice.refusal);
-  }
-  if (choice.finish_reason == "length") {
-    std::string limit = options.max_tokens ? "max_tokens (" + std::to_string(*options.max_tokens) + ")"
-                                           : "the endpoint's default max_tokens";
-    last_attempt(attempts).error = make_error_code(errc::length);
-    last_attempt(attempts).message = "finish_reason length";
-    throw failure(errc::length,
-                  "the schema was cut off by " + limit +
-                      " (finish_reason \"length\"); raise max_tokens or give fewer or shorter samples",
-                  attempts);
-  }
-}
 
 }  // namespace
 
@@ -203,7 +186,7 @@ boost::asio::awaitable<infer_result> run_infer_schema(endpoint_io io, std::vecto
     if (completion.choices.empty())
       throw failure(errc::protocol, "the endpoint's answer has no choices; check the model name", attempts);
     const completion_choice& choice = completion.choices.front();
-    check_stop_reasons(choice, options, attempts);
+    check_refusal_and_length(choice, options, attempts, "the schema", "give fewer or shorter samples");
     extracted_answer answer = extract_answer(choice, mode);
 
     proposal checked = check_proposal(answer.text, samples, kind, meta, options.extra_check);

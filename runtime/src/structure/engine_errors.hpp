@@ -2,13 +2,17 @@
 #pragma once
 
 // What the engines that ask a model and check its answers (structure, schema inference) need to
-// report: the error a failed call ends with, the ledger entry of the last request, and a short
-// list of problems for a message.
+// report: the error a failed call ends with, the ledger entry of the last request, a short list
+// of problems for a message, and the stop reasons that end a call.
 
+#include <schemaforge/chat_types.hpp>
 #include <schemaforge/errors.hpp>
 #include <schemaforge/ledger.hpp>
 
+#include "openai/chat_completion.hpp"
+
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace schemaforge::detail {
@@ -37,6 +41,28 @@ inline std::string joined(const std::vector<std::string>& problems, std::size_t 
   for (std::size_t i = 0; i < problems.size() && i < limit; ++i) out += (i ? "; " : "") + problems[i];
   if (problems.size() > limit) out += "; and " + std::to_string(problems.size() - limit) + " more";
   return out;
+}
+
+// A refusal, or an answer cut off by max_tokens, ends the call: a reask cannot fix either.
+// `answer` names what was cut ("the answer"), `remedy` what the caller can do besides raising
+// max_tokens ("shorten the input").
+inline void check_refusal_and_length(const completion_choice& choice, const call_options& options, ledger& attempts,
+                                     std::string_view answer, std::string_view remedy) {
+  if (!choice.refusal.empty()) {
+    last_attempt(attempts).error = make_error_code(errc::refusal);
+    last_attempt(attempts).message = "refusal";
+    throw failure(errc::refusal, "the model refused to answer: \"" + choice.refusal + "\"", attempts, choice.refusal);
+  }
+  if (choice.finish_reason == "length") {
+    std::string limit = options.max_tokens ? "max_tokens (" + std::to_string(*options.max_tokens) + ")"
+                                           : "the endpoint's default max_tokens";
+    last_attempt(attempts).error = make_error_code(errc::length);
+    last_attempt(attempts).message = "finish_reason length";
+    throw failure(errc::length,
+                  std::string(answer) + " was cut off by " + limit + " (finish_reason \"length\"); raise max_tokens or " +
+                      std::string(remedy),
+                  attempts);
+  }
 }
 
 }  // namespace schemaforge::detail

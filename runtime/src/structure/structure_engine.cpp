@@ -42,20 +42,7 @@ chat_completion parse_or_fail(const transport_result& r, const ledger& attempts)
 
 // finish_reason "length", refusals and content filters end the call: a reask cannot fix them.
 void check_stop_reasons(const completion_choice& choice, const call_options& options, ledger& attempts) {
-  if (!choice.refusal.empty()) {
-    last_attempt(attempts).error = make_error_code(errc::refusal);
-    last_attempt(attempts).message = "refusal";
-    throw failure(errc::refusal, "the model refused to answer: \"" + choice.refusal + "\"", attempts, choice.refusal);
-  }
-  if (choice.finish_reason == "length") {
-    std::string limit = options.max_tokens ? "max_tokens (" + std::to_string(*options.max_tokens) + ")"
-                                           : "the endpoint's default max_tokens";
-    last_attempt(attempts).error = make_error_code(errc::length);
-    last_attempt(attempts).message = "finish_reason length";
-    throw failure(errc::length,
-                  "the answer was cut off by " + limit + " (finish_reason \"length\"); raise max_tokens or shorten the input",
-                  attempts);
-  }
+  check_refusal_and_length(choice, options, attempts, "the answer", "shorten the input");
   if (choice.finish_reason == "content_filter") {
     last_attempt(attempts).error = make_error_code(errc::refusal);
     last_attempt(attempts).message = "content filter";
