@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <deque>
 #include <map>
 #include <set>
 #include <string_view>
@@ -67,11 +68,11 @@ bool is_annotation(const std::string& key) {
 
 class loader {
  public:
-  loader(const ojson& doc, std::string file, diagnostics& warnings)
-      : doc_(doc), file_(std::move(file)), warnings_(warnings) {}
+  // `owned`, when given, is `doc` itself, handed over: the module takes it instead of a copy.
+  loader(const ojson& doc, ojson* owned, std::string file, diagnostics& warnings)
+      : doc_(doc), owned_(owned), file_(std::move(file)), warnings_(warnings) {}
 
   ir::module run(const std::string& stem) {
-    mod_.schema = doc_;
     mod_.stem = stem;
     if (!is_schema_value(doc_)) fail("a schema must be a JSON object or a boolean; wrap it in {...}", "");
     std::string root_name = naming::type_name(stem);
@@ -124,6 +125,8 @@ class loader {
     pick_discriminators();
     mod_.source_name = file_;
     detail::lay_out(mod_, warnings_);
+    if (owned_) mod_.schema = std::move(*owned_);  // doc_ is not read again
+    else mod_.schema = doc_;
     return std::move(mod_);
   }
 
@@ -239,15 +242,24 @@ class loader {
 
   // A subschema: when it is the document's own node at `ptr` (not a copy made by merging), it
   // goes through type_of_ref, so a $ref elsewhere to the same location gets the same type.
+  // A document node always comes with its own pointer (copies made by merging are never document
+  // nodes), so asking whether `schema` is one is enough; walking `ptr` cost a linear key search
+  // per level, per property.
   type_expr sub(const ojson& schema, const std::string& ptr, const std::string& hint) {
-    const ojson* node = nullptr;
-    try {
-      node = &at_pointer(ptr);
-    } catch (const ojson::exception&) {
-      node = nullptr;
-    }
-    if (node == &schema) return type_of_ref(ptr, hint);
+    if (is_document_node(schema)) return type_of_ref(ptr, hint);
     return build(schema, ptr, hint, nullptr);
+  }
+
+  bool is_document_node(const ojson& node) {
+    if (document_nodes_.empty()) collect_document_nodes(doc_);
+    return document_nodes_.count(&node) != 0;
+  }
+
+  void collect_document_nodes(const ojson& node) {
+    if (node.is_boolean()) document_nodes_.insert(&node);  // a schema too
+    if (!node.is_structured()) return;
+    document_nodes_.insert(&node);
+    for (const auto& child_node : node) collect_document_nodes(child_node);
   }
 
   // Creates a named type (before its content, so recursion can refer to it). `memo` is the
@@ -307,26 +319,24 @@ class loader {
     return out;
   }
 
-  // Follows $ref chains and merges allOf, for questions about a schema's content.
-  ojson resolved(const ojson& s, const std::string& ptr, int depth = 0) {
+  // Follows $ref chains and merges allOf, for questions about a schema's content. A schema with
+  // neither is its own answer (most are: no copy); a merged one is kept for the loader's lifetime.
+  const ojson& resolved(const ojson& s, const std::string& ptr, int depth = 0) {
     if (depth > 64) fail("$ref/allOf nesting is more than 64 deep (a reference cycle without an object?)", ptr);
     if (!s.is_object()) return s;
     if (auto r = s.find("$ref"); r != s.end() && r->is_string()) {
       std::string target = resolve(r->get<std::string>(), ptr);
-      ojson base = resolved(at_pointer(target), target, depth + 1);
+      const ojson& base = resolved(at_pointer(target), target, depth + 1);
+      if (s.size() == 1) return base;
       ojson rest = s;
       rest.erase("$ref");
-      if (rest.empty()) return base;
-      return merge(base, rest, ptr, depth);
+      return merged_.emplace_back(merge(base, rest, ptr, depth));
     }
     if (auto a = s.find("allOf"); a != s.end() && a->is_array()) {
       ojson out = s;
       out.erase("allOf");
-      for (std::size_t i = 0; i < a->size(); ++i) {
-        ojson branch = resolved((*a)[i], child(child(ptr, "allOf"), i), depth + 1);
-        out = merge(out, branch, ptr, depth);
-      }
-      return out;
+      for (std::size_t i = 0; i < a->size(); ++i) out = merge(out, resolved((*a)[i], child(child(ptr, "allOf"), i), depth + 1), ptr, depth);
+      return merged_.emplace_back(std::move(out));
     }
     return s;
   }
@@ -423,8 +433,7 @@ class loader {
         const auto& branch = (*a)[i];
         if (branch.is_object()) check_keywords(branch, child(child(ptr, "allOf"), i), warnings_, file_);
       }
-      ojson merged = resolved(s, ptr);
-      type_expr t = build_resolved(merged, ptr, hint, memo);
+      type_expr t = build_resolved(resolved(s, ptr), ptr, hint, memo);
       t.nullable = t.nullable || nullable;
       return t;
     }
@@ -483,7 +492,7 @@ class loader {
       std::vector<std::string> strings;
       bool all_strings = true;
       for (auto& [b, bptr] : branches) {
-        ojson r = resolved(b, bptr);
+        const ojson& r = resolved(b, bptr);
         if (r.is_object() && r.contains("const") && r["const"].is_string()) strings.push_back(r["const"].get<std::string>());
         else if (r.is_object() && r.contains("enum") && std::all_of(r["enum"].begin(), r["enum"].end(), [](const ojson& v) { return v.is_string(); }))
           for (auto& v : r["enum"]) strings.push_back(v.get<std::string>());
@@ -693,7 +702,7 @@ class loader {
         m.required = std::find(required.begin(), required.end(), it.key()) != required.end();
         m.pointer = pptr;
         if (ps.is_object()) {
-          ojson r = resolved(ps, pptr);
+          const ojson& r = resolved(ps, pptr);
           m.description = description_of(ps);
           if (m.description.empty()) m.description = description_of(r);
           m.constraints = constraints_of(r.is_object() ? r : ps);
@@ -808,6 +817,7 @@ class loader {
   }
 
   const ojson& doc_;
+  ojson* owned_;
   std::string file_;
   diagnostics& warnings_;
   ir::module mod_;
@@ -817,6 +827,8 @@ class loader {
   std::unordered_map<std::string, std::size_t> by_pointer_;
   std::unordered_map<std::string, type_expr> cache_;
   std::unordered_set<std::string> in_progress_;
+  std::unordered_set<const ojson*> document_nodes_;  // objects and arrays of doc_, by address
+  std::deque<ojson> merged_;  // what resolved() merged; a deque, so references to them stay valid
 };
 
 std::string base_name(const std::string& path) {
@@ -837,10 +849,12 @@ std::string schema_stem(const std::string& path) {
   return name;
 }
 
-ir::module load_schema(const nlohmann::ordered_json& schema, const std::string& file, const std::string& stem,
-                       diagnostics& warnings) {
+namespace {
+
+ir::module load_document(const nlohmann::ordered_json& schema, nlohmann::ordered_json* owned, const std::string& file,
+                         const std::string& stem, diagnostics& warnings) {
   diagnostics found;
-  loader l(schema, file, found);
+  loader l(schema, owned, file, found);
   ir::module m = l.run(stem);
   // A subschema reached along two paths (a $defs entry used twice) would warn twice.
   for (auto& d : found) {
@@ -853,6 +867,13 @@ ir::module load_schema(const nlohmann::ordered_json& schema, const std::string& 
   return m;
 }
 
+}  // namespace
+
+ir::module load_schema(const nlohmann::ordered_json& schema, const std::string& file, const std::string& stem,
+                       diagnostics& warnings) {
+  return load_document(schema, nullptr, file, stem, warnings);
+}
+
 ir::module load_schema_file(const std::string& path, diagnostics& warnings) {
   std::string text = read_text_file(path);
   nlohmann::ordered_json doc;
@@ -863,7 +884,7 @@ ir::module load_schema_file(const std::string& path, diagnostics& warnings) {
     parse_json_text(text, path);  // throws input_error with line and column
     throw;
   }
-  return load_schema(doc, path, schema_stem(path), warnings);
+  return load_document(doc, &doc, path, schema_stem(path), warnings);
 }
 
 }  // namespace schemaforge::gen
