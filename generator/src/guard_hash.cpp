@@ -41,6 +41,7 @@ void append_shape(const view& v, std::string& out, bool top) {
     case view::kind::integer: append_size('i', static_cast<std::uint64_t>(v.integer())); break;
     case view::kind::boolean: out += v.boolean() ? 't' : 'f'; break;
     case view::kind::null: out += 'n'; break;
+    case view::kind::reference: out += 'r'; break;  // shows values hashed where they are
   }
 }
 

@@ -70,8 +70,8 @@ class view_model_builder {
   view build() {
     view vm;
     std::string source_file = naming::comment_text(m_.source_name.empty() ? std::string("<memory>") : m_.source_name);
-    vm["source_file"] = source_file.find('\n') != std::string::npos ? std::string("<schema>") : std::move(source_file);
-    vm["namespace"] = options_.cpp_namespace;
+    vm.add("source_file", source_file.find('\n') != std::string::npos ? std::string("<schema>") : std::move(source_file));
+    vm.add("namespace", options_.cpp_namespace);
     view types = view::list();
     bool has_structs = false;
     for (std::size_t i : m_.order) {
@@ -80,12 +80,12 @@ class view_model_builder {
     }
     // An alias root is defined after what it names.
     if (std::find(m_.order.begin(), m_.order.end(), m_.root) == m_.order.end()) types.push_back(type_view(m_.types[m_.root]));
-    vm["types"] = std::move(types);
-    vm["has_structs"] = has_structs;
-    vm["uses_map"] = f_.map;
-    vm["uses_tuple"] = f_.tuple;
-    vm["uses_box"] = f_.box;
-    vm["uses_variant"] = f_.variant;
+    vm.add("types", std::move(types));
+    vm.add("has_structs", has_structs);
+    vm.add("uses_map", f_.map);
+    vm.add("uses_tuple", f_.tuple);
+    vm.add("uses_box", f_.box);
+    vm.add("uses_variant", f_.variant);
     std::set<std::string> includes = {"<charconv>", "<cmath>", "<cstddef>", "<cstdint>", "<cstdlib>", "<cstring>", "<optional>", "<stdexcept>", "<string>",
                                       "<string_view>", "<type_traits>", "<utility>", "<vector>"};
     if (f_.map) includes.insert("<map>");
@@ -93,7 +93,7 @@ class view_model_builder {
     if (f_.box) includes.insert("<memory>");
     if (f_.variant) includes.insert({"<variant>", "<initializer_list>"});
     if (f_.big_schema) includes.insert("<initializer_list>");
-    vm["includes"] = view::list(std::vector<std::string>(includes.begin(), includes.end()));
+    vm.add("includes", view::list(std::vector<std::string>(includes.begin(), includes.end())));
     return vm;
   }
 
@@ -255,8 +255,8 @@ class view_model_builder {
       alternatives.push_back(view::object({{"index", i}, {"writer", spells.back().writer}, {"emitter", spells.back().emitter}}));
     }
     cpp += ">";
-    v["target"] = cpp;
-    v["alternatives"] = std::move(alternatives);
+    v.add("target", cpp);
+    v.add("alternatives", std::move(alternatives));
     if (!nt.discriminator.empty()) {
       view cases = view::list();
       std::string expected;
@@ -265,11 +265,11 @@ class view_model_builder {
         expected += (i ? ", " : "") + json(nt.tags[i]).dump();
       }
       view discriminator;
-      discriminator["key"] = naming::cpp_string_literal(nt.discriminator);
-      discriminator["cases"] = std::move(cases);
-      discriminator["expected"] = naming::cpp_string_literal(expected);
-      v["discriminator"] = std::move(discriminator);
-      v["shape"] = false;
+      discriminator.add("key", naming::cpp_string_literal(nt.discriminator));
+      discriminator.add("cases", std::move(cases));
+      discriminator.add("expected", naming::cpp_string_literal(expected));
+      v.add("discriminator", std::move(discriminator));
+      v.add("shape", false);
     } else {
       struct alt {
         std::size_t index;
@@ -316,25 +316,25 @@ class view_model_builder {
       for (std::size_t i = 0; i < seen.size(); ++i)
         expected += (i == 0 ? "" : i + 1 == seen.size() ? " or " : ", ") + with_article(seen[i]);
       view shape;
-      shape["cases"] = std::move(cases);
-      shape["expected"] = expected;
-      v["shape"] = std::move(shape);
-      v["discriminator"] = false;
+      shape.add("cases", std::move(cases));
+      shape.add("expected", expected);
+      v.add("shape", std::move(shape));
+      v.add("discriminator", false);
     }
   }
 
   view type_view(const ir::named_type& nt) {
     view v = view::object(48);  // a type has up to about 40 members
-    v["name"] = nt.name;
-    v["doc"] = view::list(doc_lines(nt.description));
-    v["is_struct"] = nt.k == nkind::structure;
-    v["is_enum"] = nt.k == nkind::enumeration;
-    v["is_variant"] = nt.k == nkind::variant;
-    v["is_checked"] = nt.k == nkind::checked;
-    v["is_using"] = nt.k == nkind::variant || nt.k == nkind::checked || nt.k == nkind::alias;
-    v["has_io"] = nt.k != nkind::alias;
-    v["schema"] = false;
-    v["alias_schema"] = false;
+    v.add("name", nt.name);
+    v.add("doc", view::list(doc_lines(nt.description)));
+    v.add("is_struct", nt.k == nkind::structure);
+    v.add("is_enum", nt.k == nkind::enumeration);
+    v.add("is_variant", nt.k == nkind::variant);
+    v.add("is_checked", nt.k == nkind::checked);
+    v.add("is_using", nt.k == nkind::variant || nt.k == nkind::checked || nt.k == nkind::alias);
+    v.add("has_io", nt.k != nkind::alias);
+    v.add("schema", false);
+    v.add("alias_schema", false);
     switch (nt.k) {
       case nkind::structure: struct_view(nt, v); break;
       case nkind::enumeration: {
@@ -348,49 +348,50 @@ class view_model_builder {
                                               {"json_text", naming::cpp_string_literal(json(e.value).dump())}}));
           expected += (i ? ", " : "") + json(e.value).dump();
         }
-        v["enumerators"] = std::move(enumerators);
-        v["expected"] = naming::cpp_string_literal(expected);
+        v.add("enumerators", std::move(enumerators));
+        v.add("expected", naming::cpp_string_literal(expected));
         break;
       }
       case nkind::variant: variant_view(nt, v); break;
       case nkind::checked: {
         auto s = spell(nt.target);
-        v["target"] = s.cpp;
-        v["base_reader"] = s.reader;
-        v["base_writer"] = s.writer;
-        v["base_emitter"] = s.emitter;
+        v.add("target", s.cpp);
+        v.add("base_reader", s.reader);
+        v.add("base_writer", s.writer);
+        v.add("base_emitter", s.emitter);
         ojson allowed = ojson::array();
         for (const auto& a : nt.allowed) allowed.push_back(a);
-        v["allowed"] = naming::cpp_string_literal(allowed.dump());
+        v.add("allowed", naming::cpp_string_literal(allowed.dump()));
         break;
       }
       case nkind::alias: {
         auto s = spell(nt.target);
-        v["target"] = s.cpp;
-        v["root_alias"] = nt.is_root ? view::object({{"reader", s.reader}, {"puller", s.puller}, {"writer", s.writer}, {"emitter", s.emitter}}) : view(false);
+        v.add("target", s.cpp);
+        v.add("root_alias", nt.is_root ? view::object({{"reader", s.reader}, {"puller", s.puller}, {"writer", s.writer}, {"emitter", s.emitter}}) : view(false));
         if (nt.is_root) v["alias_schema"] = view::object({{"body", schema_body("  ")}});
         break;
       }
     }
-    if (nt.k != nkind::alias) v["root_alias"] = false;
-    v["root_array"] = false;
+    if (nt.k != nkind::alias) v.add("root_alias", false);
     if (nt.is_root) {
       ir::type_expr self;
       self.k = kind::named;
       self.ref = static_cast<std::size_t>(&nt - m_.types.data());
       auto s = spell(self);
-      v["root_array"] = view::object({{"reader", s.reader}, {"puller", s.puller}, {"writer", s.writer}, {"emitter", s.emitter}});
+      v.add("root_array", view::object({{"reader", s.reader}, {"puller", s.puller}, {"writer", s.writer}, {"emitter", s.emitter}}));
+    } else {
+      v.add("root_array", false);
     }
     // A root that is a union or an enum has no struct to carry json_schema(): a free function does.
     if (nt.is_root && nt.k != nkind::structure && nt.k != nkind::alias) v["alias_schema"] = view::object({{"body", schema_body("  ")}});
     // The union a root is (directly or through `using Root = Union;`) gets ADL from_json/to_json
     // like every struct and enum: nlohmann finds them through the namespaces of its alternatives.
-    v["root_adl"] = nt.k == nkind::variant && is_root_union(nt);
+    v.add("root_adl", nt.k == nkind::variant && is_root_union(nt));
     // The guard names the type and a hash of everything that shapes its code (not comments): two
     // headers in one namespace that define the same type identically define it once; defining it
     // differently still fails to compile, as it must. Whether this header's root is the union does
     // not change the union's code (its ADL functions have their own guard).
-    v["guard"] = "SCHEMAFORGE_GENERATED_" + mangle(options_.cpp_namespace) + "_" + nt.name + "_" + guard_hash_hex(v);
+    v.add("guard", "SCHEMAFORGE_GENERATED_" + mangle(options_.cpp_namespace) + "_" + nt.name + "_" + guard_hash_hex(v));
     return v;
   }
 
@@ -424,33 +425,15 @@ class view_model_builder {
       ir::type_expr inner = m.type;
       inner.nullable = false;
       spelling s = spell(inner);
-      view mv = view::object(24);
-      mv["name"] = m.name;
-      mv["key"] = naming::cpp_string_literal(m.json_name);
       std::vector<std::string> doc = doc_lines(m.description);
       if (!m.constraints.empty())
         for (auto& line : doc_lines("Schema: " + m.constraints)) doc.push_back(line);
-      mv["doc"] = view::list(doc);
-      mv["type"] = optional ? "std::optional<" + s.cpp + ">" : s.cpp;
-      mv["reader"] = s.reader;
-      mv["writer"] = s.writer;
-      mv["puller"] = s.puller;
-      mv["emitter"] = s.emitter;
-      mv["key_text"] = naming::cpp_string_literal(json(m.json_name).dump() + ":");
-      mv["emit_always"] = !optional ? view::object({{"emitter", s.emitter}})
-                          : m.required ? view::object({{"emitter", D + "emit_nullable<" + s.emitter + ", " + s.cpp + ">"}})
-                                       : view(false);
-      mv["emit_if_present"] = optional && !m.required;
-      mv["index"] = members.items().size();
-      mv["must_be_present"] = m.required;
-      mv["plain"] = !optional;
-      mv["optional"] = optional;
-      mv["required"] = m.required ? "true" : "false";
+      view emit_always = !optional ? view::object({{"emitter", s.emitter}})
+                         : m.required ? view::object({{"emitter", D + "emit_nullable<" + s.emitter + ", " + s.cpp + ">"}})
+                                      : view(false);
       // A JSON-typed member (any value, or a checked one whose base is JSON) reads null as a value.
       bool json_valued = inner.k == kind::any ||
                          (inner.k == kind::named && m_.types[inner.ref].k == nkind::checked && m_.types[inner.ref].target.k == kind::any);
-      mv["null_rule"] = m.type.nullable ? "empty" : (json_valued ? "value" : "error");
-      mv["null_when_empty"] = m.required ? "true" : "false";
       std::string init;
       if (!optional) {
         bool scalar_kind = inner.k == kind::boolean || inner.k == kind::integer || inner.k == kind::number ||
@@ -460,16 +443,13 @@ class view_model_builder {
                              m_.types[inner.ref].target.k == kind::boolean));
         if (scalar_kind) init = "{}";
       }
-      mv["const_check"] = false;
+      view const_check = false;
       if (m.const_value) {
         bool scalar = false;
         std::string lit = literal_for(*m.const_value, inner, scalar);
-        mv["const_check"] = view::object({{"value", lit}, {"text", naming::cpp_string_literal(m.const_value->dump())}});
         if (!optional) init = " = " + lit;
+        const_check = view::object({{"value", std::move(lit)}, {"text", naming::cpp_string_literal(m.const_value->dump())}});
       }
-      mv["init"] = init;
-      members.push_back(std::move(mv));
-      equality += (equality.empty() ? "" : " && ") + ("a." + m.name + " == b." + m.name);
       if (m.default_value) {
         bool scalar = false;
         std::string lit = literal_for(*m.default_value, inner, scalar);
@@ -480,32 +460,51 @@ class view_model_builder {
         } else {
           decl = "static nlohmann::json " + m.default_name + "() { return " + lit + "; }";
         }
-        defaults.push_back(view::object({{"declaration", decl}}));
+        defaults.push_back(view::object({{"declaration", std::move(decl)}}));
       }
+      equality += (equality.empty() ? "" : " && ") + ("a." + m.name + " == b." + m.name);
+
+      view mv = view::object(20);
+      mv.add("name", m.name);
+      mv.add("key", naming::cpp_string_literal(m.json_name));
+      mv.add("doc", view::list(doc));
+      mv.add("type", optional ? "std::optional<" + s.cpp + ">" : std::move(s.cpp));
+      mv.add("reader", std::move(s.reader));
+      mv.add("writer", std::move(s.writer));
+      mv.add("puller", std::move(s.puller));
+      mv.add("emitter", std::move(s.emitter));
+      mv.add("key_text", naming::cpp_string_literal(json(m.json_name).dump() + ":"));
+      mv.add("emit_always", std::move(emit_always));
+      mv.add("emit_if_present", optional && !m.required);
+      mv.add("index", members.items().size());
+      mv.add("must_be_present", m.required);
+      mv.add("plain", !optional);
+      mv.add("optional", optional);
+      mv.add("required", m.required ? "true" : "false");
+      mv.add("null_rule", m.type.nullable ? "empty" : (json_valued ? "value" : "error"));
+      mv.add("null_when_empty", m.required ? "true" : "false");
+      mv.add("const_check", std::move(const_check));
+      mv.add("init", std::move(init));
+      members.push_back(std::move(mv));
     }
     // The writers (DOM and direct) write members sorted by JSON name, as nlohmann's objects keep
-    // them; they need only these fields of each.
+    // them: the same member objects, referred to in that order (`members` gets no more elements,
+    // so they stay where they are).
     std::vector<std::size_t> emit_order(nt.members.size());
     for (std::size_t i = 0; i < emit_order.size(); ++i) emit_order[i] = i;
     std::stable_sort(emit_order.begin(), emit_order.end(),
                      [&](std::size_t a, std::size_t b) { return nt.members[a].json_name < nt.members[b].json_name; });
     view emit_members = view::list();
-    for (std::size_t i : emit_order) {
-      view e = view::object(10);
-      for (const char* field : {"name", "key", "key_text", "writer", "emitter", "plain", "optional", "null_when_empty", "emit_always",
-                                "emit_if_present"})
-        e[field] = *members.items()[i].find(field);
-      emit_members.push_back(std::move(e));
-    }
-    v["members"] = std::move(members);
-    v["emit_members"] = std::move(emit_members);
-    v["has_members"] = !nt.members.empty();
-    v["member_count"] = nt.members.size();
-    v["has_defaults"] = !defaults.items().empty();
-    v["defaults"] = std::move(defaults);
-    v["equality"] = equality.empty() ? "true" : equality;
-    v["eq_params"] = equality.empty() ? "const " + nt.name + "&, const " + nt.name + "&"
-                                      : "const " + nt.name + "& a, const " + nt.name + "& b";
+    for (std::size_t i : emit_order) emit_members.push_back(view::reference_to(members.items()[i]));
+    v.add("members", std::move(members));
+    v.add("emit_members", std::move(emit_members));
+    v.add("has_members", !nt.members.empty());
+    v.add("member_count", nt.members.size());
+    v.add("has_defaults", !defaults.items().empty());
+    v.add("defaults", std::move(defaults));
+    v.add("equality", equality.empty() ? "true" : equality);
+    v.add("eq_params", equality.empty() ? "const " + nt.name + "&, const " + nt.name + "&"
+                                        : "const " + nt.name + "& a, const " + nt.name + "& b");
     if (nt.is_root) v["schema"] = view::object({{"body", schema_body("    ")}});
   }
 

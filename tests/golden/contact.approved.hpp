@@ -848,8 +848,8 @@ enum class ContactPhonesItemKind {
 };
 #endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ContactPhonesItemKind_ef4a96717f0eea1f
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_PostalAddress_f0a4a30f931b0467
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_PostalAddress_f0a4a30f931b0467
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_PostalAddress_3f9aba480e1aa5cc
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_PostalAddress_3f9aba480e1aa5cc
 struct PostalAddress {
   std::optional<std::vector<std::string>> lines;
   std::optional<std::string> city;
@@ -857,10 +857,10 @@ struct PostalAddress {
   std::optional<std::string> postal_code;
   std::optional<std::string> country;
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_PostalAddress_f0a4a30f931b0467
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_PostalAddress_3f9aba480e1aa5cc
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Contact_6c0ba6feb7c1ac03
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Contact_6c0ba6feb7c1ac03
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Contact_ad7a74b4f836f20a
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Contact_ad7a74b4f836f20a
 /// A person and the ways to reach them, as found in a signature block or a business card.
 struct Contact {
   std::string full_name;
@@ -879,15 +879,15 @@ struct Contact {
     return R"sf({"$schema":"http://json-schema.org/draft-07/schema#","title":"Contact","description":"A person and the ways to reach them, as found in a signature block or a business card.","type":"object","properties":{"full_name":{"type":"string"},"given_name":{"type":"string"},"family_name":{"type":"string"},"job_title":{"type":"string"},"organization":{"type":"string"},"emails":{"type":"array","items":{"type":"string","format":"email"}},"phones":{"type":"array","items":{"type":"object","properties":{"number":{"type":"string"},"kind":{"type":"string","enum":["mobile","work","home","fax"]}},"required":["number"]}},"address":{"$ref":"#/definitions/PostalAddress"},"social":{"type":"object","additionalProperties":{"type":"string","format":"uri"}},"birthday":{"type":"string","format":"date","nullable":true}},"required":["full_name"],"definitions":{"PostalAddress":{"type":"object","properties":{"lines":{"type":"array","items":{"type":"string"}},"city":{"type":"string"},"region":{"type":"string"},"postal_code":{"type":"string"},"country":{"type":"string"}}}}})sf";
   }
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Contact_6c0ba6feb7c1ac03
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Contact_ad7a74b4f836f20a
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_ContactPhonesItem_623cf6101df68e25
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_ContactPhonesItem_623cf6101df68e25
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_ContactPhonesItem_065dbe4d9de548c8
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_ContactPhonesItem_065dbe4d9de548c8
 struct ContactPhonesItem {
   std::string number;
   std::optional<ContactPhonesItemKind> kind;
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ContactPhonesItem_623cf6101df68e25
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ContactPhonesItem_065dbe4d9de548c8
 
 namespace schemaforge_io {
 inline void read_ContactPhonesItemKind(const nlohmann::json& j, ContactPhonesItemKind& v, const schemaforge_detail::path& p);
@@ -1004,8 +1004,8 @@ inline std::string dump_ContactPhonesItemKind(const ContactPhonesItemKind& v) {
 }
 #endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ContactPhonesItemKind_ef4a96717f0eea1f_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_PostalAddress_f0a4a30f931b0467_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_PostalAddress_f0a4a30f931b0467_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_PostalAddress_3f9aba480e1aa5cc_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_PostalAddress_3f9aba480e1aa5cc_IO
 inline void schemaforge_io::read_PostalAddress(const nlohmann::json& j, PostalAddress& v, const schemaforge_detail::path& p) {
   const auto& o = schemaforge_detail::object_of(j, p);
   schemaforge_detail::read_member<schemaforge_detail::read_array<schemaforge_detail::read_string, std::string>>(o, "lines", v.lines, p, false, schemaforge_detail::null_is::error);
@@ -1107,10 +1107,10 @@ inline PostalAddress parse_PostalAddress(std::string_view text) {
 inline std::string dump_PostalAddress(const PostalAddress& v) {
   return schemaforge_detail::dump_document<schemaforge_io::emit_PostalAddress, schemaforge_io::write_PostalAddress, PostalAddress>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_PostalAddress_f0a4a30f931b0467_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_PostalAddress_3f9aba480e1aa5cc_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Contact_6c0ba6feb7c1ac03_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Contact_6c0ba6feb7c1ac03_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Contact_ad7a74b4f836f20a_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Contact_ad7a74b4f836f20a_IO
 inline void schemaforge_io::read_Contact(const nlohmann::json& j, Contact& v, const schemaforge_detail::path& p) {
   const auto& o = schemaforge_detail::object_of(j, p);
   schemaforge_detail::read_required<schemaforge_detail::read_string>(o, "full_name", v.full_name, p);
@@ -1282,10 +1282,10 @@ inline std::string dump_Contact_array(const std::vector<Contact>& v) {
   return schemaforge_detail::dump_document<schemaforge_detail::emit_array<schemaforge_io::emit_Contact, Contact>,
                                            schemaforge_detail::write_array<schemaforge_io::write_Contact, Contact>, std::vector<Contact>>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Contact_6c0ba6feb7c1ac03_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Contact_ad7a74b4f836f20a_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_ContactPhonesItem_623cf6101df68e25_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_ContactPhonesItem_623cf6101df68e25_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_ContactPhonesItem_065dbe4d9de548c8_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_ContactPhonesItem_065dbe4d9de548c8_IO
 inline void schemaforge_io::read_ContactPhonesItem(const nlohmann::json& j, ContactPhonesItem& v, const schemaforge_detail::path& p) {
   const auto& o = schemaforge_detail::object_of(j, p);
   schemaforge_detail::read_required<schemaforge_detail::read_string>(o, "number", v.number, p);
@@ -1350,6 +1350,6 @@ inline ContactPhonesItem parse_ContactPhonesItem(std::string_view text) {
 inline std::string dump_ContactPhonesItem(const ContactPhonesItem& v) {
   return schemaforge_detail::dump_document<schemaforge_io::emit_ContactPhonesItem, schemaforge_io::write_ContactPhonesItem, ContactPhonesItem>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ContactPhonesItem_623cf6101df68e25_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ContactPhonesItem_065dbe4d9de548c8_IO
 
 }  // namespace schemaforge_generated

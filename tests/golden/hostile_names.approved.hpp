@@ -804,23 +804,23 @@ enum class ClassToken {
 };
 #endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ClassToken_96aaf71831ca63ca
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_New_0892ad5914eb0cd7
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_New_0892ad5914eb0cd7
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_New_b4a9ba069a7d6341
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_New_b4a9ba069a7d6341
 struct New {
   std::optional<std::string> this_;
   std::optional<std::int64_t> auto_;
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_New_0892ad5914eb0cd7
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_New_b4a9ba069a7d6341
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_New2_046d1f289a2764dd
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_New2_046d1f289a2764dd
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_New2_a5840b83f4116787
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_New2_a5840b83f4116787
 struct New2 {
   std::optional<bool> delete_;
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_New2_046d1f289a2764dd
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_New2_a5840b83f4116787
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Class_0665751218bd534d
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Class_0665751218bd534d
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Class_a101f81b8a532163
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Class_a101f81b8a532163
 /// Hostile names. A comment end * / and start / * inside, "quotes", a backslash at the end \ (backslash)
 struct Class {
   /// A keyword * / with a comment end
@@ -849,7 +849,7 @@ struct Class {
     return R"sf({"$schema":"https://json-schema.org/draft/2020-12/schema","title":"class","description":"Hostile names. A comment end */ and start /* inside, \"quotes\", a backslash at the end \\","type":"object","properties":{"class":{"type":"string","description":"A keyword */ with a comment end"},"namespace":{"type":"string"},"int":{"type":"integer"},"first-name":{"type":"string"},"last name":{"type":"string"},"2ndLine":{"type":"string"},"@type":{"type":"string"},"user_id":{"type":"integer"},"userId":{"type":"integer"},"UserID":{"type":"integer"},"donn\u00e9es":{"type":"string"},"":{"type":"string"},"std":{"type":"string"},"errno":{"type":"integer"},"json_schema":{"type":"string"},"a/b~c":{"type":"string"},"quote\"d":{"type":"string"},"token":{"enum":["eof","EOF","null","NULL","true","errno","int","BUFSIZ","in-progress","","\u2713"]},"new":{"$ref":"#/$defs/new"},"New":{"$ref":"#/$defs/New"}},"required":["class","first-name","int","token"],"$defs":{"new":{"type":"object","properties":{"this":{"type":"string"},"auto":{"type":"integer"}}},"New":{"type":"object","properties":{"delete":{"type":"boolean"}}}}})sf";
   }
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Class_0665751218bd534d
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Class_a101f81b8a532163
 
 namespace schemaforge_io {
 inline void read_ClassToken(const nlohmann::json& j, ClassToken& v, const schemaforge_detail::path& p);
@@ -1064,8 +1064,8 @@ inline std::string dump_ClassToken(const ClassToken& v) {
 }
 #endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ClassToken_96aaf71831ca63ca_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_New_0892ad5914eb0cd7_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_New_0892ad5914eb0cd7_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_New_b4a9ba069a7d6341_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_New_b4a9ba069a7d6341_IO
 inline void schemaforge_io::read_New(const nlohmann::json& j, New& v, const schemaforge_detail::path& p) {
   const auto& o = schemaforge_detail::object_of(j, p);
   schemaforge_detail::read_member<schemaforge_detail::read_string>(o, "this", v.this_, p, false, schemaforge_detail::null_is::error);
@@ -1131,10 +1131,10 @@ inline New parse_New(std::string_view text) {
 inline std::string dump_New(const New& v) {
   return schemaforge_detail::dump_document<schemaforge_io::emit_New, schemaforge_io::write_New, New>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_New_0892ad5914eb0cd7_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_New_b4a9ba069a7d6341_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_New2_046d1f289a2764dd_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_New2_046d1f289a2764dd_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_New2_a5840b83f4116787_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_New2_a5840b83f4116787_IO
 inline void schemaforge_io::read_New2(const nlohmann::json& j, New2& v, const schemaforge_detail::path& p) {
   const auto& o = schemaforge_detail::object_of(j, p);
   schemaforge_detail::read_member<schemaforge_detail::read_bool>(o, "delete", v.delete_, p, false, schemaforge_detail::null_is::error);
@@ -1188,10 +1188,10 @@ inline New2 parse_New2(std::string_view text) {
 inline std::string dump_New2(const New2& v) {
   return schemaforge_detail::dump_document<schemaforge_io::emit_New2, schemaforge_io::write_New2, New2>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_New2_046d1f289a2764dd_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_New2_a5840b83f4116787_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Class_0665751218bd534d_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Class_0665751218bd534d_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Class_a101f81b8a532163_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Class_a101f81b8a532163_IO
 inline void schemaforge_io::read_Class(const nlohmann::json& j, Class& v, const schemaforge_detail::path& p) {
   const auto& o = schemaforge_detail::object_of(j, p);
   schemaforge_detail::read_required<schemaforge_detail::read_string>(o, "class", v.class_, p);
@@ -1480,6 +1480,6 @@ inline std::string dump_Class_array(const std::vector<Class>& v) {
   return schemaforge_detail::dump_document<schemaforge_detail::emit_array<schemaforge_io::emit_Class, Class>,
                                            schemaforge_detail::write_array<schemaforge_io::write_Class, Class>, std::vector<Class>>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Class_0665751218bd534d_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Class_a101f81b8a532163_IO
 
 }  // namespace schemaforge_generated

@@ -799,8 +799,8 @@ enum class InvoiceCurrency {
 };
 #endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_InvoiceCurrency_e42c91819ebdfb58
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Address_95b35285682de691
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Address_95b35285682de691
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Address_a81aad7599c0856b
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Address_a81aad7599c0856b
 struct Address {
   std::optional<std::string> street;
   std::optional<std::string> postal_code;
@@ -809,10 +809,10 @@ struct Address {
   /// Schema: minLength: 2, maxLength: 2
   std::string country;
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Address_95b35285682de691
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Address_a81aad7599c0856b
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Party_0f8ce50a5740f335
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Party_0f8ce50a5740f335
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Party_aea8eef1643e7d2b
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Party_aea8eef1643e7d2b
 /// A company or person named on the invoice.
 struct Party {
   std::string name;
@@ -820,10 +820,10 @@ struct Party {
   std::optional<std::string> vat_id;
   std::optional<Address> address;
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Party_0f8ce50a5740f335
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Party_aea8eef1643e7d2b
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Invoice_e8cc6ab40fe75ec4
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Invoice_e8cc6ab40fe75ec4
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Invoice_a013e0fa5e6ed6c4
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Invoice_a013e0fa5e6ed6c4
 /// An invoice extracted from a document: who bills whom, for what, and how much.
 struct Invoice {
   /// The supplier's invoice number, as printed.
@@ -855,10 +855,10 @@ struct Invoice {
     return R"sf({"$schema":"https://json-schema.org/draft/2020-12/schema","title":"Invoice","description":"An invoice extracted from a document: who bills whom, for what, and how much.","type":"object","properties":{"invoice_number":{"type":"string","description":"The supplier's invoice number, as printed."},"issue_date":{"type":"string","format":"date"},"due_date":{"type":["string","null"],"format":"date","description":"Null when the invoice names no due date."},"currency":{"type":"string","enum":["EUR","USD","GBP","CHF","JPY"],"default":"EUR"},"supplier":{"$ref":"#/$defs/Party"},"customer":{"$ref":"#/$defs/Party"},"lines":{"type":"array","minItems":1,"items":{"type":"object","properties":{"description":{"type":"string"},"quantity":{"type":"integer","minimum":1},"unit_price":{"type":"number","minimum":0},"vat_rate":{"type":"number","minimum":0,"maximum":1,"default":0.2}},"required":["description","quantity","unit_price"],"additionalProperties":false}},"total":{"type":"number","minimum":0},"paid":{"type":"boolean","default":false},"notes":{"type":"string"}},"required":["invoice_number","issue_date","due_date","currency","supplier","lines","total"],"additionalProperties":false,"$defs":{"Party":{"type":"object","description":"A company or person named on the invoice.","properties":{"name":{"type":"string"},"vat_id":{"type":"string","pattern":"^[A-Z]{2}[0-9A-Z]+$"},"address":{"$ref":"#/$defs/Address"}},"required":["name"]},"Address":{"type":"object","properties":{"street":{"type":"string"},"postal_code":{"type":"string"},"city":{"type":"string"},"country":{"type":"string","description":"ISO 3166-1 alpha-2 code","minLength":2,"maxLength":2}},"required":["city","country"]}}})sf";
   }
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Invoice_e8cc6ab40fe75ec4
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Invoice_a013e0fa5e6ed6c4
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_InvoiceLinesItem_899494f30a783304
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_InvoiceLinesItem_899494f30a783304
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_InvoiceLinesItem_4f2848d28875dd3d
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_InvoiceLinesItem_4f2848d28875dd3d
 struct InvoiceLinesItem {
   std::string description;
   /// Schema: minimum: 1
@@ -870,7 +870,7 @@ struct InvoiceLinesItem {
   /// Default from the schema (from_json never fills it in).
   static constexpr double default_vat_rate = 0.2;
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_InvoiceLinesItem_899494f30a783304
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_InvoiceLinesItem_4f2848d28875dd3d
 
 namespace schemaforge_io {
 inline void read_InvoiceCurrency(const nlohmann::json& j, InvoiceCurrency& v, const schemaforge_detail::path& p);
@@ -1005,8 +1005,8 @@ inline std::string dump_InvoiceCurrency(const InvoiceCurrency& v) {
 }
 #endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_InvoiceCurrency_e42c91819ebdfb58_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Address_95b35285682de691_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Address_95b35285682de691_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Address_a81aad7599c0856b_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Address_a81aad7599c0856b_IO
 inline void schemaforge_io::read_Address(const nlohmann::json& j, Address& v, const schemaforge_detail::path& p) {
   const auto& o = schemaforge_detail::object_of(j, p);
   schemaforge_detail::read_member<schemaforge_detail::read_string>(o, "street", v.street, p, false, schemaforge_detail::null_is::error);
@@ -1094,10 +1094,10 @@ inline Address parse_Address(std::string_view text) {
 inline std::string dump_Address(const Address& v) {
   return schemaforge_detail::dump_document<schemaforge_io::emit_Address, schemaforge_io::write_Address, Address>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Address_95b35285682de691_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Address_a81aad7599c0856b_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Party_0f8ce50a5740f335_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Party_0f8ce50a5740f335_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Party_aea8eef1643e7d2b_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Party_aea8eef1643e7d2b_IO
 inline void schemaforge_io::read_Party(const nlohmann::json& j, Party& v, const schemaforge_detail::path& p) {
   const auto& o = schemaforge_detail::object_of(j, p);
   schemaforge_detail::read_required<schemaforge_detail::read_string>(o, "name", v.name, p);
@@ -1174,10 +1174,10 @@ inline Party parse_Party(std::string_view text) {
 inline std::string dump_Party(const Party& v) {
   return schemaforge_detail::dump_document<schemaforge_io::emit_Party, schemaforge_io::write_Party, Party>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Party_0f8ce50a5740f335_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Party_aea8eef1643e7d2b_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Invoice_e8cc6ab40fe75ec4_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Invoice_e8cc6ab40fe75ec4_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Invoice_a013e0fa5e6ed6c4_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Invoice_a013e0fa5e6ed6c4_IO
 inline void schemaforge_io::read_Invoice(const nlohmann::json& j, Invoice& v, const schemaforge_detail::path& p) {
   const auto& o = schemaforge_detail::object_of(j, p);
   schemaforge_detail::read_required<schemaforge_detail::read_string>(o, "invoice_number", v.invoice_number, p);
@@ -1343,10 +1343,10 @@ inline std::string dump_Invoice_array(const std::vector<Invoice>& v) {
   return schemaforge_detail::dump_document<schemaforge_detail::emit_array<schemaforge_io::emit_Invoice, Invoice>,
                                            schemaforge_detail::write_array<schemaforge_io::write_Invoice, Invoice>, std::vector<Invoice>>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Invoice_e8cc6ab40fe75ec4_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Invoice_a013e0fa5e6ed6c4_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_InvoiceLinesItem_899494f30a783304_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_InvoiceLinesItem_899494f30a783304_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_InvoiceLinesItem_4f2848d28875dd3d_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_InvoiceLinesItem_4f2848d28875dd3d_IO
 inline void schemaforge_io::read_InvoiceLinesItem(const nlohmann::json& j, InvoiceLinesItem& v, const schemaforge_detail::path& p) {
   const auto& o = schemaforge_detail::object_of(j, p);
   schemaforge_detail::read_required<schemaforge_detail::read_string>(o, "description", v.description, p);
@@ -1433,6 +1433,6 @@ inline InvoiceLinesItem parse_InvoiceLinesItem(std::string_view text) {
 inline std::string dump_InvoiceLinesItem(const InvoiceLinesItem& v) {
   return schemaforge_detail::dump_document<schemaforge_io::emit_InvoiceLinesItem, schemaforge_io::write_InvoiceLinesItem, InvoiceLinesItem>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_InvoiceLinesItem_899494f30a783304_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_InvoiceLinesItem_4f2848d28875dd3d_IO
 
 }  // namespace schemaforge_generated

@@ -899,18 +899,18 @@ enum class LogEventLevel {
 using LogEventStatus = std::variant<std::int64_t, std::string>;
 #endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_LogEventStatus_5adb025fe39e01ec
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_LogEventError_9f63391665a626fd
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_LogEventError_9f63391665a626fd
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_LogEventError_b32c343264486f2d
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_LogEventError_b32c343264486f2d
 struct LogEventError {
   std::string type;
   std::optional<std::string> message;
   std::optional<std::vector<std::string>> stack;
   std::optional<schemaforge_detail::box<LogEventError>> cause;
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_LogEventError_9f63391665a626fd
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_LogEventError_b32c343264486f2d
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_LogEvent_3ec8bd0fb867c7a5
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_LogEvent_3ec8bd0fb867c7a5
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_LogEvent_38dd888b2e69dac7
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_LogEvent_38dd888b2e69dac7
 /// One structured record parsed from a free-form log line.
 struct LogEvent {
   /// Schema: format: date-time
@@ -933,7 +933,7 @@ struct LogEvent {
     return R"sf({"$schema":"https://json-schema.org/draft/2020-12/schema","title":"log_event","description":"One structured record parsed from a free-form log line.","type":"object","properties":{"timestamp":{"type":"string","format":"date-time"},"level":{"type":"string","enum":["TRACE","DEBUG","INFO","WARN","ERROR","FATAL"]},"service":{"type":"string"},"message":{"type":"string"},"host":{"type":"string"},"pid":{"type":"integer","minimum":0},"duration_ms":{"type":"number","minimum":0},"status":{"type":["integer","string"],"description":"An HTTP status code or a symbolic status."},"fields":{"type":"object","additionalProperties":true,"description":"Any other key/value pairs on the line."},"error":{"type":"object","properties":{"type":{"type":"string"},"message":{"type":"string"},"stack":{"type":"array","items":{"type":"string"}},"cause":{"$ref":"#/properties/error"}},"required":["type"]}},"required":["timestamp","level","message"]})sf";
   }
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_LogEvent_3ec8bd0fb867c7a5
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_LogEvent_38dd888b2e69dac7
 
 namespace schemaforge_io {
 inline void read_LogEventLevel(const nlohmann::json& j, LogEventLevel& v, const schemaforge_detail::path& p);
@@ -1136,8 +1136,8 @@ inline std::string dump_LogEventStatus(const LogEventStatus& v) {
 }
 #endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_LogEventStatus_5adb025fe39e01ec_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_LogEventError_9f63391665a626fd_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_LogEventError_9f63391665a626fd_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_LogEventError_b32c343264486f2d_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_LogEventError_b32c343264486f2d_IO
 inline void schemaforge_io::read_LogEventError(const nlohmann::json& j, LogEventError& v, const schemaforge_detail::path& p) {
   const auto& o = schemaforge_detail::object_of(j, p);
   schemaforge_detail::read_required<schemaforge_detail::read_string>(o, "type", v.type, p);
@@ -1226,10 +1226,10 @@ inline LogEventError parse_LogEventError(std::string_view text) {
 inline std::string dump_LogEventError(const LogEventError& v) {
   return schemaforge_detail::dump_document<schemaforge_io::emit_LogEventError, schemaforge_io::write_LogEventError, LogEventError>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_LogEventError_9f63391665a626fd_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_LogEventError_b32c343264486f2d_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_LogEvent_3ec8bd0fb867c7a5_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_LogEvent_3ec8bd0fb867c7a5_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_LogEvent_38dd888b2e69dac7_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_LogEvent_38dd888b2e69dac7_IO
 inline void schemaforge_io::read_LogEvent(const nlohmann::json& j, LogEvent& v, const schemaforge_detail::path& p) {
   const auto& o = schemaforge_detail::object_of(j, p);
   schemaforge_detail::read_required<schemaforge_detail::read_string>(o, "timestamp", v.timestamp, p);
@@ -1399,6 +1399,6 @@ inline std::string dump_LogEvent_array(const std::vector<LogEvent>& v) {
   return schemaforge_detail::dump_document<schemaforge_detail::emit_array<schemaforge_io::emit_LogEvent, LogEvent>,
                                            schemaforge_detail::write_array<schemaforge_io::write_LogEvent, LogEvent>, std::vector<LogEvent>>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_LogEvent_3ec8bd0fb867c7a5_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_LogEvent_38dd888b2e69dac7_IO
 
 }  // namespace schemaforge_generated

@@ -893,18 +893,18 @@ using decode_error = ::schemaforge_generated_detail_v1::decode_error;
 
 struct Note;
 struct TreeNode;
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Note_5d9991670239ada9
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Note_5d9991670239ada9
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Note_781396e445650f87
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Note_781396e445650f87
 struct Note {
   std::string text;
   /// Recursion through arrays (no box), through optional (box), and mutual recursion via $defs.
   std::optional<schemaforge_detail::box<TreeNode>> about;
   std::optional<std::vector<Note>> replies;
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Note_5d9991670239ada9
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Note_781396e445650f87
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_TreeNode_bf0ef8f1c7e69f21
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_TreeNode_bf0ef8f1c7e69f21
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_TreeNode_de6ac7f428e44ea3
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_TreeNode_de6ac7f428e44ea3
 /// Recursion through arrays (no box), through optional (box), and mutual recursion via $defs.
 struct TreeNode {
   std::string name;
@@ -918,7 +918,7 @@ struct TreeNode {
     return R"sf({"$schema":"https://json-schema.org/draft/2020-12/schema","title":"TreeNode","description":"Recursion through arrays (no box), through optional (box), and mutual recursion via $defs.","type":"object","properties":{"name":{"type":"string"},"children":{"type":"array","items":{"$ref":"#"}},"parent":{"$ref":"#"},"by_name":{"type":"object","additionalProperties":{"$ref":"#"}},"note":{"$ref":"#/$defs/Note"}},"required":["name","children"],"$defs":{"Note":{"type":"object","properties":{"text":{"type":"string"},"about":{"$ref":"#"},"replies":{"type":"array","items":{"$ref":"#/$defs/Note"}}},"required":["text"]}}})sf";
   }
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_TreeNode_bf0ef8f1c7e69f21
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_TreeNode_de6ac7f428e44ea3
 
 namespace schemaforge_io {
 inline void read_Note(const nlohmann::json& j, Note& v, const schemaforge_detail::path& p);
@@ -931,8 +931,8 @@ inline void pull_TreeNode(schemaforge_detail::cursor& c, TreeNode& v, const sche
 inline void emit_TreeNode(std::string& out, const TreeNode& v);
 }  // namespace schemaforge_io
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Note_5d9991670239ada9_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Note_5d9991670239ada9_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Note_781396e445650f87_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Note_781396e445650f87_IO
 inline void schemaforge_io::read_Note(const nlohmann::json& j, Note& v, const schemaforge_detail::path& p) {
   const auto& o = schemaforge_detail::object_of(j, p);
   schemaforge_detail::read_required<schemaforge_detail::read_string>(o, "text", v.text, p);
@@ -1009,10 +1009,10 @@ inline Note parse_Note(std::string_view text) {
 inline std::string dump_Note(const Note& v) {
   return schemaforge_detail::dump_document<schemaforge_io::emit_Note, schemaforge_io::write_Note, Note>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Note_5d9991670239ada9_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Note_781396e445650f87_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_TreeNode_bf0ef8f1c7e69f21_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_TreeNode_bf0ef8f1c7e69f21_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_TreeNode_de6ac7f428e44ea3_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_TreeNode_de6ac7f428e44ea3_IO
 inline void schemaforge_io::read_TreeNode(const nlohmann::json& j, TreeNode& v, const schemaforge_detail::path& p) {
   const auto& o = schemaforge_detail::object_of(j, p);
   schemaforge_detail::read_required<schemaforge_detail::read_string>(o, "name", v.name, p);
@@ -1123,6 +1123,6 @@ inline std::string dump_TreeNode_array(const std::vector<TreeNode>& v) {
   return schemaforge_detail::dump_document<schemaforge_detail::emit_array<schemaforge_io::emit_TreeNode, TreeNode>,
                                            schemaforge_detail::write_array<schemaforge_io::write_TreeNode, TreeNode>, std::vector<TreeNode>>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_TreeNode_bf0ef8f1c7e69f21_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_TreeNode_de6ac7f428e44ea3_IO
 
 }  // namespace schemaforge_generated

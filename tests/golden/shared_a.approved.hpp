@@ -830,16 +830,16 @@ struct Shipment;
 using ShipmentReference = std::variant<std::string, std::int64_t>;
 #endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ShipmentReference_2bd3364315d126ae
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Address_f083eb06a244c821
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Address_f083eb06a244c821
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Address_03db2dafb65a17b5
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Address_03db2dafb65a17b5
 struct Address {
   std::optional<std::string> street;
   std::string city;
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Address_f083eb06a244c821
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Address_03db2dafb65a17b5
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Shipment_98474a4660fe8027
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Shipment_98474a4660fe8027
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Shipment_792a3f36ff325a9a
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Shipment_792a3f36ff325a9a
 /// Shares Address and a variant shape with shared_b.json: both headers compile in one TU and namespace.
 struct Shipment {
   Address to;
@@ -849,7 +849,7 @@ struct Shipment {
     return R"sf({"title":"Shipment","description":"Shares Address and a variant shape with shared_b.json: both headers compile in one TU and namespace.","type":"object","properties":{"to":{"$ref":"#/$defs/Address"},"reference":{"type":["string","integer"]}},"required":["to","reference"],"$defs":{"Address":{"type":"object","properties":{"street":{"type":"string"},"city":{"type":"string"}},"required":["city"]}}})sf";
   }
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Shipment_98474a4660fe8027
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Shipment_792a3f36ff325a9a
 
 namespace schemaforge_io {
 inline void read_ShipmentReference(const nlohmann::json& j, ShipmentReference& v, const schemaforge_detail::path& p);
@@ -924,8 +924,8 @@ inline std::string dump_ShipmentReference(const ShipmentReference& v) {
 }
 #endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ShipmentReference_2bd3364315d126ae_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Address_f083eb06a244c821_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Address_f083eb06a244c821_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Address_03db2dafb65a17b5_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Address_03db2dafb65a17b5_IO
 inline void schemaforge_io::read_Address(const nlohmann::json& j, Address& v, const schemaforge_detail::path& p) {
   const auto& o = schemaforge_detail::object_of(j, p);
   schemaforge_detail::read_member<schemaforge_detail::read_string>(o, "street", v.street, p, false, schemaforge_detail::null_is::error);
@@ -990,10 +990,10 @@ inline Address parse_Address(std::string_view text) {
 inline std::string dump_Address(const Address& v) {
   return schemaforge_detail::dump_document<schemaforge_io::emit_Address, schemaforge_io::write_Address, Address>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Address_f083eb06a244c821_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Address_03db2dafb65a17b5_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Shipment_98474a4660fe8027_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Shipment_98474a4660fe8027_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Shipment_792a3f36ff325a9a_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Shipment_792a3f36ff325a9a_IO
 inline void schemaforge_io::read_Shipment(const nlohmann::json& j, Shipment& v, const schemaforge_detail::path& p) {
   const auto& o = schemaforge_detail::object_of(j, p);
   schemaforge_detail::read_required<schemaforge_io::read_Address>(o, "to", v.to, p);
@@ -1068,6 +1068,6 @@ inline std::string dump_Shipment_array(const std::vector<Shipment>& v) {
   return schemaforge_detail::dump_document<schemaforge_detail::emit_array<schemaforge_io::emit_Shipment, Shipment>,
                                            schemaforge_detail::write_array<schemaforge_io::write_Shipment, Shipment>, std::vector<Shipment>>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Shipment_98474a4660fe8027_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Shipment_792a3f36ff325a9a_IO
 
 }  // namespace schemaforge_generated

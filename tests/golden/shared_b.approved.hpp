@@ -830,16 +830,16 @@ struct Warehouse;
 using WarehouseCode = std::variant<std::string, std::int64_t>;
 #endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_WarehouseCode_50abb58443635d2a
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Address_f083eb06a244c821
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Address_f083eb06a244c821
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Address_03db2dafb65a17b5
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Address_03db2dafb65a17b5
 struct Address {
   std::optional<std::string> street;
   std::string city;
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Address_f083eb06a244c821
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Address_03db2dafb65a17b5
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Warehouse_21e5602d83d92f4e
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Warehouse_21e5602d83d92f4e
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Warehouse_94deca50ec97e3d5
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Warehouse_94deca50ec97e3d5
 struct Warehouse {
   Address at;
   std::optional<WarehouseCode> code;
@@ -848,7 +848,7 @@ struct Warehouse {
     return R"sf({"title":"Warehouse","type":"object","properties":{"at":{"$ref":"#/$defs/Address"},"code":{"type":["string","integer"]}},"required":["at"],"$defs":{"Address":{"type":"object","properties":{"street":{"type":"string"},"city":{"type":"string"}},"required":["city"]}}})sf";
   }
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Warehouse_21e5602d83d92f4e
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Warehouse_94deca50ec97e3d5
 
 namespace schemaforge_io {
 inline void read_WarehouseCode(const nlohmann::json& j, WarehouseCode& v, const schemaforge_detail::path& p);
@@ -923,8 +923,8 @@ inline std::string dump_WarehouseCode(const WarehouseCode& v) {
 }
 #endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_WarehouseCode_50abb58443635d2a_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Address_f083eb06a244c821_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Address_f083eb06a244c821_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Address_03db2dafb65a17b5_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Address_03db2dafb65a17b5_IO
 inline void schemaforge_io::read_Address(const nlohmann::json& j, Address& v, const schemaforge_detail::path& p) {
   const auto& o = schemaforge_detail::object_of(j, p);
   schemaforge_detail::read_member<schemaforge_detail::read_string>(o, "street", v.street, p, false, schemaforge_detail::null_is::error);
@@ -989,10 +989,10 @@ inline Address parse_Address(std::string_view text) {
 inline std::string dump_Address(const Address& v) {
   return schemaforge_detail::dump_document<schemaforge_io::emit_Address, schemaforge_io::write_Address, Address>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Address_f083eb06a244c821_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Address_03db2dafb65a17b5_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Warehouse_21e5602d83d92f4e_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Warehouse_21e5602d83d92f4e_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Warehouse_94deca50ec97e3d5_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Warehouse_94deca50ec97e3d5_IO
 inline void schemaforge_io::read_Warehouse(const nlohmann::json& j, Warehouse& v, const schemaforge_detail::path& p) {
   const auto& o = schemaforge_detail::object_of(j, p);
   schemaforge_detail::read_required<schemaforge_io::read_Address>(o, "at", v.at, p);
@@ -1068,6 +1068,6 @@ inline std::string dump_Warehouse_array(const std::vector<Warehouse>& v) {
   return schemaforge_detail::dump_document<schemaforge_detail::emit_array<schemaforge_io::emit_Warehouse, Warehouse>,
                                            schemaforge_detail::write_array<schemaforge_io::write_Warehouse, Warehouse>, std::vector<Warehouse>>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Warehouse_21e5602d83d92f4e_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Warehouse_94deca50ec97e3d5_IO
 
 }  // namespace schemaforge_generated

@@ -863,18 +863,18 @@ enum class SupportTicketCustomerPlan {
 using SupportTicketActionsItem = std::variant<Reply, Escalate, Refund>;
 #endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicketActionsItem_afc30601f353d425
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicketCustomer_9127aadd7476cb45
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicketCustomer_9127aadd7476cb45
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicketCustomer_7eb55aeaaa759247
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicketCustomer_7eb55aeaaa759247
 struct SupportTicketCustomer {
   std::optional<std::string> name;
   /// Schema: format: email
   std::string email;
   std::optional<SupportTicketCustomerPlan> plan;
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicketCustomer_9127aadd7476cb45
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicketCustomer_7eb55aeaaa759247
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicket_2d068d785f01972e
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicket_2d068d785f01972e
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicket_5abc017abbe8f9f1
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicket_5abc017abbe8f9f1
 /// A customer support request triaged from an e-mail or chat transcript.
 struct SupportTicket {
   /// Schema: maxLength: 200
@@ -897,34 +897,34 @@ struct SupportTicket {
     return R"sf({"$schema":"https://json-schema.org/draft/2020-12/schema","title":"support ticket","description":"A customer support request triaged from an e-mail or chat transcript.","type":"object","properties":{"summary":{"type":"string","maxLength":200},"category":{"type":"string","enum":["billing","bug","feature-request","account","other"]},"priority":{"type":"string","enum":["low","normal","high","urgent"],"default":"normal"},"sentiment":{"type":"number","minimum":-1,"maximum":1,"description":"-1 angry ... 1 delighted"},"customer":{"type":"object","properties":{"name":{"type":["string","null"]},"email":{"type":"string","format":"email"},"plan":{"type":"string","enum":["free","pro","enterprise"]}},"required":["name","email"]},"product_area":{"type":"string"},"actions":{"type":"array","description":"What the agent should do next, in order.","items":{"oneOf":[{"$ref":"#/$defs/Reply"},{"$ref":"#/$defs/Escalate"},{"$ref":"#/$defs/Refund"}]}},"tags":{"type":"array","items":{"type":"string"}}},"required":["summary","category","priority","customer","actions"],"$defs":{"Reply":{"type":"object","properties":{"type":{"const":"reply"},"message":{"type":"string"}},"required":["type","message"]},"Escalate":{"type":"object","properties":{"type":{"const":"escalate"},"team":{"type":"string"},"reason":{"type":"string"}},"required":["type","team"]},"Refund":{"type":"object","properties":{"type":{"const":"refund"},"amount":{"type":"number","minimum":0},"currency":{"type":"string"}},"required":["type","amount"]}}})sf";
   }
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicket_2d068d785f01972e
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicket_5abc017abbe8f9f1
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Reply_ea5e5ad8467bbf50
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Reply_ea5e5ad8467bbf50
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Reply_73b0d2bc95f58712
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Reply_73b0d2bc95f58712
 struct Reply {
   std::string type = "reply";
   std::string message;
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Reply_ea5e5ad8467bbf50
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Reply_73b0d2bc95f58712
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Escalate_89d29c18441864c7
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Escalate_89d29c18441864c7
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Escalate_a5964ffbfb6a3866
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Escalate_a5964ffbfb6a3866
 struct Escalate {
   std::string type = "escalate";
   std::string team;
   std::optional<std::string> reason;
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Escalate_89d29c18441864c7
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Escalate_a5964ffbfb6a3866
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Refund_0146279fde2c2b2c
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Refund_0146279fde2c2b2c
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Refund_6514f1b6548e1cc0
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Refund_6514f1b6548e1cc0
 struct Refund {
   std::string type = "refund";
   /// Schema: minimum: 0
   double amount{};
   std::optional<std::string> currency;
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Refund_0146279fde2c2b2c
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Refund_6514f1b6548e1cc0
 
 namespace schemaforge_io {
 inline void read_SupportTicketCategory(const nlohmann::json& j, SupportTicketCategory& v, const schemaforge_detail::path& p);
@@ -1322,8 +1322,8 @@ inline std::string dump_SupportTicketActionsItem(const SupportTicketActionsItem&
 }
 #endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicketActionsItem_afc30601f353d425_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicketCustomer_9127aadd7476cb45_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicketCustomer_9127aadd7476cb45_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicketCustomer_7eb55aeaaa759247_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicketCustomer_7eb55aeaaa759247_IO
 inline void schemaforge_io::read_SupportTicketCustomer(const nlohmann::json& j, SupportTicketCustomer& v, const schemaforge_detail::path& p) {
   const auto& o = schemaforge_detail::object_of(j, p);
   schemaforge_detail::read_member<schemaforge_detail::read_string>(o, "name", v.name, p, true, schemaforge_detail::null_is::empty);
@@ -1399,10 +1399,10 @@ inline SupportTicketCustomer parse_SupportTicketCustomer(std::string_view text) 
 inline std::string dump_SupportTicketCustomer(const SupportTicketCustomer& v) {
   return schemaforge_detail::dump_document<schemaforge_io::emit_SupportTicketCustomer, schemaforge_io::write_SupportTicketCustomer, SupportTicketCustomer>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicketCustomer_9127aadd7476cb45_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicketCustomer_7eb55aeaaa759247_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicket_2d068d785f01972e_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicket_2d068d785f01972e_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicket_5abc017abbe8f9f1_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicket_5abc017abbe8f9f1_IO
 inline void schemaforge_io::read_SupportTicket(const nlohmann::json& j, SupportTicket& v, const schemaforge_detail::path& p) {
   const auto& o = schemaforge_detail::object_of(j, p);
   schemaforge_detail::read_required<schemaforge_detail::read_string>(o, "summary", v.summary, p);
@@ -1546,10 +1546,10 @@ inline std::string dump_SupportTicket_array(const std::vector<SupportTicket>& v)
   return schemaforge_detail::dump_document<schemaforge_detail::emit_array<schemaforge_io::emit_SupportTicket, SupportTicket>,
                                            schemaforge_detail::write_array<schemaforge_io::write_SupportTicket, SupportTicket>, std::vector<SupportTicket>>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicket_2d068d785f01972e_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_SupportTicket_5abc017abbe8f9f1_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Reply_ea5e5ad8467bbf50_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Reply_ea5e5ad8467bbf50_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Reply_73b0d2bc95f58712_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Reply_73b0d2bc95f58712_IO
 inline void schemaforge_io::read_Reply(const nlohmann::json& j, Reply& v, const schemaforge_detail::path& p) {
   const auto& o = schemaforge_detail::object_of(j, p);
   schemaforge_detail::read_required<schemaforge_detail::read_string>(o, "type", v.type, p);
@@ -1615,10 +1615,10 @@ inline Reply parse_Reply(std::string_view text) {
 inline std::string dump_Reply(const Reply& v) {
   return schemaforge_detail::dump_document<schemaforge_io::emit_Reply, schemaforge_io::write_Reply, Reply>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Reply_ea5e5ad8467bbf50_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Reply_73b0d2bc95f58712_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Escalate_89d29c18441864c7_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Escalate_89d29c18441864c7_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Escalate_a5964ffbfb6a3866_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Escalate_a5964ffbfb6a3866_IO
 inline void schemaforge_io::read_Escalate(const nlohmann::json& j, Escalate& v, const schemaforge_detail::path& p) {
   const auto& o = schemaforge_detail::object_of(j, p);
   schemaforge_detail::read_required<schemaforge_detail::read_string>(o, "type", v.type, p);
@@ -1696,10 +1696,10 @@ inline Escalate parse_Escalate(std::string_view text) {
 inline std::string dump_Escalate(const Escalate& v) {
   return schemaforge_detail::dump_document<schemaforge_io::emit_Escalate, schemaforge_io::write_Escalate, Escalate>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Escalate_89d29c18441864c7_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Escalate_a5964ffbfb6a3866_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Refund_0146279fde2c2b2c_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Refund_0146279fde2c2b2c_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Refund_6514f1b6548e1cc0_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Refund_6514f1b6548e1cc0_IO
 inline void schemaforge_io::read_Refund(const nlohmann::json& j, Refund& v, const schemaforge_detail::path& p) {
   const auto& o = schemaforge_detail::object_of(j, p);
   schemaforge_detail::read_required<schemaforge_detail::read_string>(o, "type", v.type, p);
@@ -1777,6 +1777,6 @@ inline Refund parse_Refund(std::string_view text) {
 inline std::string dump_Refund(const Refund& v) {
   return schemaforge_detail::dump_document<schemaforge_io::emit_Refund, schemaforge_io::write_Refund, Refund>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Refund_0146279fde2c2b2c_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Refund_6514f1b6548e1cc0_IO
 
 }  // namespace schemaforge_generated

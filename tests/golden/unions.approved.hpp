@@ -887,31 +887,31 @@ using ShapesMixedEnum = nlohmann::json;
 using ShapesLevel = std::int64_t;
 #endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesLevel_3dd6107565b59ab5
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption5_c7cc33e3b2d94e37
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption5_c7cc33e3b2d94e37
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption5_dad72e0de77c8fc9
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption5_dad72e0de77c8fc9
 struct ShapesByShapeOption5 {
   double x{};
   double y{};
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption5_c7cc33e3b2d94e37
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption5_dad72e0de77c8fc9
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption6_d1fd82d30d055ea6
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption6_d1fd82d30d055ea6
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption6_fb1baa5f055abc36
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption6_fb1baa5f055abc36
 struct ShapesByShapeOption6 {
   std::string label;
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption6_d1fd82d30d055ea6
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption6_fb1baa5f055abc36
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Circle_9166e9d81ebf4dda
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Circle_9166e9d81ebf4dda
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Circle_47f72eb59f498c37
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Circle_47f72eb59f498c37
 struct Circle {
   std::string kind = "circle";
   double radius{};
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Circle_9166e9d81ebf4dda
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Circle_47f72eb59f498c37
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Shapes_bd3807dec735d6fd
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Shapes_bd3807dec735d6fd
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Shapes_5f75e60b1cfb9434
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Shapes_5f75e60b1cfb9434
 struct Shapes {
   std::vector<ShapesTaggedItem> tagged;
   ShapesByShape by_shape;
@@ -927,15 +927,15 @@ struct Shapes {
     return R"sf({"$schema":"https://json-schema.org/draft/2020-12/schema","title":"Shapes","type":"object","properties":{"tagged":{"type":"array","items":{"oneOf":[{"$ref":"#/$defs/Circle"},{"$ref":"#/$defs/Square"}]}},"by_shape":{"anyOf":[{"type":"string"},{"type":"integer"},{"type":"number"},{"type":"array","items":{"type":"string"}},{"type":"object","properties":{"x":{"type":"number"},"y":{"type":"number"}},"required":["x","y"]},{"type":"object","properties":{"label":{"type":"string"}},"required":["label"]}]},"maybe":{"oneOf":[{"$ref":"#/$defs/Circle"},{"type":"null"}]},"pair":{"type":"array","prefixItems":[{"type":"number"},{"type":"string"}],"items":false},"mixed_enum":{"enum":["a",1,true]},"level":{"type":"integer","enum":[1,2,3]},"version":{"const":2},"anything":{},"free_object":{"type":"object"}},"required":["tagged","by_shape","maybe","version"],"$defs":{"Circle":{"type":"object","properties":{"kind":{"const":"circle"},"radius":{"type":"number"}},"required":["kind","radius"]},"Square":{"type":"object","properties":{"kind":{"const":"square"},"side":{"type":"number"}},"required":["kind","side"]}}})sf";
   }
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Shapes_bd3807dec735d6fd
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Shapes_5f75e60b1cfb9434
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Square_b662692b98db796c
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Square_b662692b98db796c
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Square_16b84e325a16bb69
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Square_16b84e325a16bb69
 struct Square {
   std::string kind = "square";
   double side{};
 };
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Square_b662692b98db796c
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Square_16b84e325a16bb69
 
 namespace schemaforge_io {
 inline void read_ShapesTaggedItem(const nlohmann::json& j, ShapesTaggedItem& v, const schemaforge_detail::path& p);
@@ -1181,8 +1181,8 @@ inline std::string dump_ShapesLevel(const ShapesLevel& v) {
 }
 #endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesLevel_3dd6107565b59ab5_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption5_c7cc33e3b2d94e37_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption5_c7cc33e3b2d94e37_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption5_dad72e0de77c8fc9_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption5_dad72e0de77c8fc9_IO
 inline void schemaforge_io::read_ShapesByShapeOption5(const nlohmann::json& j, ShapesByShapeOption5& v, const schemaforge_detail::path& p) {
   const auto& o = schemaforge_detail::object_of(j, p);
   schemaforge_detail::read_required<schemaforge_detail::read_number>(o, "x", v.x, p);
@@ -1246,10 +1246,10 @@ inline ShapesByShapeOption5 parse_ShapesByShapeOption5(std::string_view text) {
 inline std::string dump_ShapesByShapeOption5(const ShapesByShapeOption5& v) {
   return schemaforge_detail::dump_document<schemaforge_io::emit_ShapesByShapeOption5, schemaforge_io::write_ShapesByShapeOption5, ShapesByShapeOption5>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption5_c7cc33e3b2d94e37_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption5_dad72e0de77c8fc9_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption6_d1fd82d30d055ea6_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption6_d1fd82d30d055ea6_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption6_fb1baa5f055abc36_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption6_fb1baa5f055abc36_IO
 inline void schemaforge_io::read_ShapesByShapeOption6(const nlohmann::json& j, ShapesByShapeOption6& v, const schemaforge_detail::path& p) {
   const auto& o = schemaforge_detail::object_of(j, p);
   schemaforge_detail::read_required<schemaforge_detail::read_string>(o, "label", v.label, p);
@@ -1302,10 +1302,10 @@ inline ShapesByShapeOption6 parse_ShapesByShapeOption6(std::string_view text) {
 inline std::string dump_ShapesByShapeOption6(const ShapesByShapeOption6& v) {
   return schemaforge_detail::dump_document<schemaforge_io::emit_ShapesByShapeOption6, schemaforge_io::write_ShapesByShapeOption6, ShapesByShapeOption6>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption6_d1fd82d30d055ea6_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_ShapesByShapeOption6_fb1baa5f055abc36_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Circle_9166e9d81ebf4dda_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Circle_9166e9d81ebf4dda_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Circle_47f72eb59f498c37_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Circle_47f72eb59f498c37_IO
 inline void schemaforge_io::read_Circle(const nlohmann::json& j, Circle& v, const schemaforge_detail::path& p) {
   const auto& o = schemaforge_detail::object_of(j, p);
   schemaforge_detail::read_required<schemaforge_detail::read_string>(o, "kind", v.kind, p);
@@ -1371,10 +1371,10 @@ inline Circle parse_Circle(std::string_view text) {
 inline std::string dump_Circle(const Circle& v) {
   return schemaforge_detail::dump_document<schemaforge_io::emit_Circle, schemaforge_io::write_Circle, Circle>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Circle_9166e9d81ebf4dda_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Circle_47f72eb59f498c37_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Shapes_bd3807dec735d6fd_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Shapes_bd3807dec735d6fd_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Shapes_5f75e60b1cfb9434_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Shapes_5f75e60b1cfb9434_IO
 inline void schemaforge_io::read_Shapes(const nlohmann::json& j, Shapes& v, const schemaforge_detail::path& p) {
   const auto& o = schemaforge_detail::object_of(j, p);
   schemaforge_detail::read_required<schemaforge_detail::read_array<schemaforge_io::read_ShapesTaggedItem, ShapesTaggedItem>>(o, "tagged", v.tagged, p);
@@ -1533,10 +1533,10 @@ inline std::string dump_Shapes_array(const std::vector<Shapes>& v) {
   return schemaforge_detail::dump_document<schemaforge_detail::emit_array<schemaforge_io::emit_Shapes, Shapes>,
                                            schemaforge_detail::write_array<schemaforge_io::write_Shapes, Shapes>, std::vector<Shapes>>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Shapes_bd3807dec735d6fd_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Shapes_5f75e60b1cfb9434_IO
 
-#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Square_b662692b98db796c_IO
-#define SCHEMAFORGE_GENERATED_schemaforge_generated_Square_b662692b98db796c_IO
+#ifndef SCHEMAFORGE_GENERATED_schemaforge_generated_Square_16b84e325a16bb69_IO
+#define SCHEMAFORGE_GENERATED_schemaforge_generated_Square_16b84e325a16bb69_IO
 inline void schemaforge_io::read_Square(const nlohmann::json& j, Square& v, const schemaforge_detail::path& p) {
   const auto& o = schemaforge_detail::object_of(j, p);
   schemaforge_detail::read_required<schemaforge_detail::read_string>(o, "kind", v.kind, p);
@@ -1602,6 +1602,6 @@ inline Square parse_Square(std::string_view text) {
 inline std::string dump_Square(const Square& v) {
   return schemaforge_detail::dump_document<schemaforge_io::emit_Square, schemaforge_io::write_Square, Square>(v);
 }
-#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Square_b662692b98db796c_IO
+#endif  // SCHEMAFORGE_GENERATED_schemaforge_generated_Square_16b84e325a16bb69_IO
 
 }  // namespace schemaforge_generated

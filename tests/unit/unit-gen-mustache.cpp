@@ -104,3 +104,26 @@ TEST_CASE("view values: objects keep insertion order, operator[] finds or append
   json j = {{"n", nullptr}, {"i", -4}, {"s", "x"}, {"l", {true, 1}}, {"o", {{"z", 1}, {"a", 2}}}};
   CHECK(to_json(from_json(j)) == j);
 }
+
+TEST_CASE("view values: a reference reads as its target in lookups, sections and JSON") {
+  view_value people = view_value::list();
+  people.push_back(view_value::object({{"name", "Bea"}, {"age", 31}}));
+  people.push_back(view_value::object({{"name", "Al"}, {"age", 40}}));
+  view_value sorted = view_value::list();
+  sorted.push_back(view_value::reference_to(people.items()[1]));
+  sorted.push_back(view_value::reference_to(people.items()[0]));
+  view_value root;
+  root.add("title", "by name");
+  root.add("people", std::move(people));
+  root.add("sorted", std::move(sorted));  // `people`'s elements stayed where they were
+  CHECK(root.find("sorted")->items()[0].find("name")->string() == "Al");
+  CHECK(view_value::reference_to(root.find("sorted")->items()[0]).target().find("age")->integer() == 40);
+
+  std::string out;
+  render_template(compile_template("main", [](const std::string&) -> std::optional<std::string> {
+                    return "{{#sorted}}{{name}} {{age}} ({{title}}); {{/sorted}}{{#people}}{{name}}; {{/people}}";
+                  }),
+                  root, out);
+  CHECK(out == "Al 40 (by name); Bea 31 (by name); Bea; Al; ");
+  CHECK(to_json(root)["sorted"] == json::array({{{"name", "Al"}, {"age", 40}}, {{"name", "Bea"}, {"age", 31}}}));
+}

@@ -40,7 +40,7 @@ class renderer {
           const view_value* v = lookup(n);
           if (truthy(v)) {
             if (v->type() == value_kind::list) {
-              for (const view_value& element : v->items()) render_section(i, element);
+              for (const view_value& element : v->items()) render_section(i, element.target());
             } else {
               render_section(i, *v);
             }
@@ -88,7 +88,7 @@ class renderer {
     for (auto ctx = stack_.rbegin(); ctx != stack_.rend(); ++ctx) {
       const view_value* v = *ctx;
       for (std::size_t i = 0; i < n.path.size() && v; ++i) v = v->find(n.path[i], n.path_hashes[i]);
-      if (v) return v;
+      if (v) return &v->target();
     }
     return nullptr;
   }

@@ -5,12 +5,6 @@
 
 namespace schemaforge::gen::mustache {
 
-std::uint32_t key_hash(std::string_view key) {
-  std::uint32_t h = 2166136261u;
-  for (char c : key) h = (h ^ static_cast<unsigned char>(c)) * 16777619u;
-  return h;
-}
-
 view_value view_value::list(const std::vector<std::string>& strings) {
   view_value v(kind::list);
   v.items_.reserve(strings.size());
@@ -32,6 +26,18 @@ view_value view_value::object(std::initializer_list<view_member> members) {
   return v;
 }
 
+view_value view_value::reference_to(const view_value& target) {
+  view_value v(kind::reference);
+  v.target_ = &target.target();
+  return v;
+}
+
+void view_value::add(view_key key, view_value value) {
+  if (k_ == kind::null) k_ = kind::object;
+  members_.push_back({std::string(key.text), std::move(value)});
+  key_hashes_.push_back(key.hash);
+}
+
 view_value& view_value::operator[](std::string_view key) {
   if (k_ == kind::null) k_ = kind::object;
   const std::uint32_t hash = key_hash(key);
@@ -43,6 +49,7 @@ view_value& view_value::operator[](std::string_view key) {
 }
 
 const view_value* view_value::find(std::string_view key, std::uint32_t hash) const {
+  if (k_ == kind::reference) return target_->find(key, hash);
   for (std::size_t i = 0; i < key_hashes_.size(); ++i)
     if (key_hashes_[i] == hash && members_[i].key == key) return &members_[i].value;
   return nullptr;
@@ -56,6 +63,7 @@ void view_value::push_back(view_value v) {
 nlohmann::json to_json(const view_value& v) {
   switch (v.type()) {
     case view_value::kind::null: return nullptr;
+    case view_value::kind::reference: return to_json(v.target());
     case view_value::kind::boolean: return v.boolean();
     case view_value::kind::integer: return v.integer();
     case view_value::kind::string: return v.string();
@@ -87,7 +95,7 @@ view_value from_json(const nlohmann::json& j) {
     }
     case nlohmann::json::value_t::object: {
       view_value out = view_value::object();
-      for (auto it = j.begin(); it != j.end(); ++it) out[it.key()] = from_json(it.value());
+      for (auto it = j.begin(); it != j.end(); ++it) out.add(view_key(it.key()), from_json(it.value()));
       return out;
     }
     default: return {};
