@@ -38,7 +38,7 @@ void run_generate(const generate_options& o) {
   // Everything is generated before anything is written: one bad schema leaves DIR untouched.
   // Schemas are generated on every core; what is reported reads as if they ran one by one: the
   // warnings of each schema up to the first that fails, then its error.
-  std::vector<gen::header_outcome> outcomes = gen::generate_headers(o.schemas, o.render);
+  std::vector<gen::header_outcome> outcomes = gen::generate_headers_into(o.output_dir, o.schemas, o.render);
   std::vector<gen::generated_header> headers;
   std::set<std::string> names;
   for (std::size_t i = 0; i < outcomes.size(); ++i) {

@@ -19,15 +19,19 @@ generated_header generate_header(const std::string& schema_path, const render_op
   return out;
 }
 
-bool write_file_if_changed(const std::string& path, const std::string& text) {
+bool file_holds(const std::string& path, std::string_view text) {
   std::error_code ec;
-  if (std::filesystem::file_size(path, ec) == text.size() && !ec) {
-    std::ifstream in(path, std::ios::binary);
-    std::string old(text.size(), '\0');
-    if (in.read(old.data(), static_cast<std::streamsize>(old.size())) && in.peek() == std::char_traits<char>::eof() && old == text)
-      return false;
-  }
-  ec.clear();
+  if (std::filesystem::file_size(path, ec) != text.size() || ec) return false;
+  std::ifstream in(path, std::ios::binary);
+  thread_local std::string old;  // kept: its capacity serves the next file
+  old.resize(text.size());
+  return in.read(old.data(), static_cast<std::streamsize>(old.size())) && in.peek() == std::char_traits<char>::eof() &&
+         std::string_view(old) == text;
+}
+
+bool write_file_if_changed(const std::string& path, const std::string& text) {
+  if (file_holds(path, text)) return false;
+  std::error_code ec;
   auto parent = std::filesystem::path(path).parent_path();
   if (!parent.empty()) std::filesystem::create_directories(parent, ec);
   if (ec) throw input_error({diagnostic::severity::error, "cannot create directory: " + ec.message(), parent.string(), ""});

@@ -6,14 +6,19 @@
 #include <filesystem>
 
 namespace schemaforge::gen {
+namespace {
 
-// Schemas are independent; the workers share only the compiled templates, which are read-only.
-std::vector<header_outcome> generate_headers(const std::vector<std::string>& schema_paths, const render_options& options,
-                                             unsigned threads) {
+// generate_header for each schema on `threads` threads; `finish` runs in the worker on each header
+// it made. Schemas are independent; the workers share only the compiled templates, which are
+// read-only.
+template <class Finish>
+std::vector<header_outcome> generate_each(const std::vector<std::string>& schema_paths, const render_options& options, unsigned threads,
+                                          const Finish& finish) {
   std::vector<header_outcome> outcomes(schema_paths.size());
   detail::parallel_for(schema_paths.size(), threads, [&](std::size_t i) {
     try {
       outcomes[i].header = generate_header(schema_paths[i], options);
+      finish(outcomes[i].header);
     } catch (...) {
       outcomes[i].error = std::current_exception();
     }
@@ -21,9 +26,26 @@ std::vector<header_outcome> generate_headers(const std::vector<std::string>& sch
   return outcomes;
 }
 
+}  // namespace
+
+std::vector<header_outcome> generate_headers(const std::vector<std::string>& schema_paths, const render_options& options,
+                                             unsigned threads) {
+  return generate_each(schema_paths, options, threads, [](generated_header&) {});
+}
+
+std::vector<header_outcome> generate_headers_into(const std::string& output_dir, const std::vector<std::string>& schema_paths,
+                                                  const render_options& options, unsigned threads) {
+  return generate_each(schema_paths, options, threads, [&](generated_header& header) {
+    if (!file_holds((std::filesystem::path(output_dir) / header.file_name).string(), header.text)) return;
+    header.up_to_date = true;
+    std::string().swap(header.text);  // frees it; clear() would keep the memory
+  });
+}
+
 void write_headers(const std::string& output_dir, const std::vector<generated_header>& headers, unsigned threads) {
   std::vector<std::exception_ptr> errors(headers.size());
   detail::parallel_for(headers.size(), threads, [&](std::size_t i) {
+    if (headers[i].up_to_date) return;
     try {
       write_file_if_changed((std::filesystem::path(output_dir) / headers[i].file_name).string(), headers[i].text);
     } catch (...) {

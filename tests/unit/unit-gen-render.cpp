@@ -166,3 +166,34 @@ TEST_CASE("write_headers writes every header and reports the first failure") {
   CHECK_THROWS_WITH(write_headers((dir / "blocked").string(), headers, 3), Contains("h2.hpp") && !Contains("h4.hpp"));
   CHECK(std::filesystem::is_regular_file(dir / "blocked" / "h3.hpp"));
 }
+
+TEST_CASE("generate_headers_into marks headers the directory already holds and frees their text") {
+  auto dir = temp_dir("generate-into");
+  std::vector<std::string> paths;
+  for (int i = 0; i < 4; ++i) {
+    auto path = dir / ("s" + std::to_string(i) + ".schema.json");
+    std::ofstream(path) << R"({"title":"Item)" << char('A' + i) << R"(","type":"object","properties":{"a":{"type":"string"}}})";
+    paths.push_back(path.string());
+  }
+  auto out = dir / "out";
+  std::filesystem::create_directories(out);
+  std::ofstream(out / "s0.hpp") << generate_header(paths[0]).text;                 // the same header
+  std::ofstream(out / "s1.hpp") << generate_header(paths[1]).text << "// edited\n";  // another text
+  std::ofstream(out / "s2.hpp") << generate_header(paths[3]).text;                 // another header
+  auto outcomes = generate_headers_into(out.string(), paths, {}, 2);
+  REQUIRE(outcomes.size() == 4);
+  CHECK(outcomes[0].header.up_to_date);
+  CHECK(outcomes[0].header.text.empty());
+  CHECK(outcomes[0].header.file_name == "s0.hpp");
+  for (int i = 1; i < 4; ++i) {
+    CHECK_FALSE(outcomes[i].header.up_to_date);
+    CHECK(outcomes[i].header.text == generate_header(paths[i]).text);
+  }
+  std::vector<generated_header> headers;
+  for (auto& o : outcomes) headers.push_back(std::move(o.header));
+  auto before = std::filesystem::last_write_time(out / "s0.hpp");
+  write_headers(out.string(), headers);
+  CHECK(std::filesystem::last_write_time(out / "s0.hpp") == before);  // left alone, not emptied
+  for (int i = 0; i < 4; ++i) CHECK(file_holds((out / ("s" + std::to_string(i) + ".hpp")).string(), generate_header(paths[i]).text));
+  CHECK_FALSE(file_holds((out / "absent.hpp").string(), ""));
+}

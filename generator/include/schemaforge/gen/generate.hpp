@@ -6,6 +6,7 @@
 
 #include <exception>
 #include <string>
+#include <string_view>
 #include <vector>
 
 // The whole generator in one call: schema file -> C++17 header text. The stages are public too:
@@ -16,6 +17,9 @@ struct generated_header {
   std::string file_name;  // "<stem>.hpp"
   std::string text;       // the header
   diagnostics warnings;   // unsupported keywords and other non-fatal findings, with JSON pointers
+  // Set by generate_headers_into when the output directory already holds exactly this header;
+  // `text` is then released (empty) and write_headers leaves the file alone.
+  bool up_to_date = false;
 };
 
 // Loads `schema_path` and renders its header. Throws input_error (file + JSON pointer) for an
@@ -34,7 +38,15 @@ struct header_outcome {
 std::vector<header_outcome> generate_headers(const std::vector<std::string>& schema_paths, const render_options& options = {},
                                              unsigned threads = 0);
 
-// write_file_if_changed for each header, as output_dir/<file_name>, spread over `threads`
+// generate_headers for headers that go to `output_dir`: each worker compares its header with the
+// file already there as soon as it has it (the text is still in cache) and, when they are equal,
+// marks it up_to_date and frees the text. Regenerating unchanged schemas, the usual case in a
+// build, then neither holds all texts at once nor leaves a serial compare for write_headers. Only
+// reads the directory.
+std::vector<header_outcome> generate_headers_into(const std::string& output_dir, const std::vector<std::string>& schema_paths,
+                                                  const render_options& options = {}, unsigned threads = 0);
+
+// write_file_if_changed for each header that is not up_to_date, as output_dir/<file_name>, spread over `threads`
 // threads (0: one per core). Throws what the first failing write (in the order of `headers`)
 // threw, after every write has finished.
 void write_headers(const std::string& output_dir, const std::vector<generated_header>& headers, unsigned threads = 0);
@@ -43,5 +55,8 @@ void write_headers(const std::string& output_dir, const std::vector<generated_he
 // sees an unchanged timestamp when nothing changed. Creates missing parent directories.
 // Returns true when it wrote. Throws schemaforge's input_error naming the path on failure.
 bool write_file_if_changed(const std::string& path, const std::string& text);
+
+// True when the file at `path` holds exactly `text` (false when it is missing or unreadable).
+bool file_holds(const std::string& path, std::string_view text);
 
 }  // namespace schemaforge::gen
