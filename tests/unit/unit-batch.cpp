@@ -118,7 +118,7 @@ TEST_CASE("a batch of 1,200 items with random 5xx and 429 faults loses nothing a
   }
 }
 
-TEST_CASE("batch items fail alone; stop_on_first_error cancels the rest") {
+TEST_CASE("batch items fail alone, and stop_on_first_error cancels the rest") {
   fake_server server;
   asio::io_context io;
   sf::client c(io.get_executor(), options_for(server));

@@ -61,7 +61,7 @@ TEST_CASE("sections: arrays repeat, other truthy values push once, falsy values 
   }
 }
 
-TEST_CASE("standalone lines leave no trace; a section line that rendered only blanks is dropped") {
+TEST_CASE("standalone lines leave no trace, and a section line that rendered only blanks is dropped") {
   json data = {{"items", {"a", "b"}}, {"none", false}};
   CHECK(render("begin\n  {{#items}}\n  - {{.}}\n  {{/items}}\nend\n", data) == "begin\n  - a\n  - b\nend\n");
   CHECK(render("x\n  {{! a comment }}\ny\n", data) == "x\ny\n");
