@@ -70,6 +70,9 @@ TEST_CASE("standalone lines leave no trace, and a section line that rendered onl
   // A skipped section marks nothing: the blank line stays.
   CHECK(render("a\n  {{#none}}x{{/none}}\nb\n", data) == "a\n  \nb\n");
   CHECK(render("a\r\nb\r\n", data) == "a\r\nb\r\n");
+  // Plain lines are rendered as one block; the line right after a section is still checked.
+  CHECK(render("{{#items}}\n- {{.}}\n{{/items}}\n  \nfoo\n  \nbar\n", data) == "- a\n- b\nfoo\n  \nbar\n");
+  CHECK(render("{{#none}}\nx\n{{/none}}\n\nfoo\nbar", data) == "\nfoo\nbar");
 }
 
 TEST_CASE("partials are compiled in place, with their own delimiters") {

@@ -198,11 +198,54 @@ class compiler {
   compiled_template& out_;
 };
 
+// Merges each run of text and newline nodes that starts after a newline and ends with one into a
+// `lines` node. A run never starts at or crosses a section's bounds; section ends are remapped.
+void merge_plain_lines(compiled_template& tmpl) {
+  using node_kind = template_node::kind;
+  std::vector<template_node>& nodes = tmpl.nodes;
+  std::vector<bool> section_bound(nodes.size() + 1, false);
+  for (const template_node& n : nodes)
+    if (n.k == node_kind::section || n.k == node_kind::inverted_section) section_bound[n.end] = true;
+  auto plain = [&](std::size_t i) { return nodes[i].k == node_kind::text || nodes[i].k == node_kind::newline; };
+
+  std::vector<template_node> merged;
+  std::vector<std::size_t> new_index(nodes.size() + 1);
+  std::size_t i = 0;
+  while (i < nodes.size()) {
+    // A run starts right after a newline, where no line can be dropped; not where a section just
+    // ended: leaving a section marks the line (see render.cpp's drops_line).
+    std::size_t last_newline = i;
+    if (i > 0 && nodes[i - 1].k == node_kind::newline && !section_bound[i] && plain(i)) {
+      for (std::size_t j = i; j < nodes.size() && plain(j) && (j == i || !section_bound[j]); ++j)
+        if (nodes[j].k == node_kind::newline) last_newline = j;
+    }
+    if (last_newline > i) {
+      template_node block;
+      block.k = node_kind::lines;
+      for (std::size_t j = i; j <= last_newline; ++j) {
+        new_index[j] = merged.size();
+        block.text += nodes[j].text;
+      }
+      merged.push_back(std::move(block));
+      i = last_newline + 1;
+    } else {
+      new_index[i] = merged.size();
+      merged.push_back(std::move(nodes[i]));
+      ++i;
+    }
+  }
+  new_index[nodes.size()] = merged.size();
+  for (template_node& n : merged)
+    if (n.k == node_kind::section || n.k == node_kind::inverted_section) n.end = new_index[n.end];
+  nodes = std::move(merged);
+}
+
 }  // namespace
 
 compiled_template compile_template(const std::string& name, const template_source& source) {
   compiled_template out;
   compiler(source, out).compile(name, 0);
+  merge_plain_lines(out);
   return out;
 }
 

@@ -31,9 +31,11 @@
 namespace schemaforge::gen::mustache {
 
 struct template_node {
-  enum class kind { text, newline, variable, section, inverted_section };
+  // `lines`: whole lines of plain text that follow a newline, each ended, merged when compiling;
+  // nothing on them can be dropped, so they render as one append (most of a header is such text).
+  enum class kind { text, newline, variable, section, inverted_section, lines };
   kind k = kind::text;
-  std::string text;               // text and newline nodes
+  std::string text;               // text, newline and lines nodes
   std::vector<std::string> path;  // variables and sections; empty for {{.}}
   std::vector<std::uint32_t> path_hashes;  // key_hash of each name in path
   std::size_t end = 0;            // sections: index of the first node after the section

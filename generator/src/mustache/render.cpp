@@ -33,6 +33,10 @@ class renderer {
       switch (n.k) {
         case node_kind::text: out_ += n.text; break;
         case node_kind::newline: end_line(n.text); break;
+        case node_kind::lines:  // whole lines after a newline: none can be dropped
+          out_ += n.text;
+          line_start_ = out_.size();
+          break;
         case node_kind::variable:
           if (const view_value* v = lookup(n)) append_scalar(*v);
           break;
