@@ -42,31 +42,6 @@ std::optional<std::string> template_text(const std::string& name, const render_o
   return std::string(builtin);
 }
 
-// Trailing blanks go, runs of blank lines shrink to one, the file ends with one newline.
-void tidy(std::string& text) {
-  std::size_t write = 0;  // compacts in place; only a missing final newline is added
-  std::size_t read = 0;
-  bool previous_blank = false;
-  while (read < text.size()) {
-    std::size_t nl = text.find('\n', read);
-    std::size_t end = nl == std::string::npos ? text.size() : nl;
-    std::size_t last = end;
-    while (last > read && (text[last - 1] == ' ' || text[last - 1] == '\t')) --last;
-    const bool blank = last == read;
-    if (!(blank && previous_blank)) {
-      if (write != read) std::memmove(&text[write], &text[read], last - read);
-      write += last - read;
-      if (write < text.size()) text[write] = '\n';
-      else text.push_back('\n');  // the last line had none
-      ++write;
-    }
-    previous_blank = blank;
-    read = nl == std::string::npos ? text.size() : nl + 1;
-  }
-  text.resize(write);
-  while (text.size() >= 2 && text[text.size() - 1] == '\n' && text[text.size() - 2] == '\n') text.pop_back();
-}
-
 // The header template and its partials, compiled once per process and template set: generating
 // many schemas (on any number of threads) compiles once. A template directory's files are read
 // again on each use and compared with those compiled, so that edited templates take effect.
@@ -116,8 +91,8 @@ std::string render_header(const ir::module& module, const render_options& option
                          options.template_dir, ""});
   }
   std::string out;
-  mustache::render_template(*compiled_header_template(options), build_view(module, options), out);
-  tidy(out);
+  // Tidy: trailing blanks go, runs of blank lines shrink to one, the file ends with one newline.
+  mustache::render_template(*compiled_header_template(options), build_view(module, options), out, /*tidy=*/true);
   return out;
 }
 

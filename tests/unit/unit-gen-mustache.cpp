@@ -26,6 +26,13 @@ std::string render(const std::map<std::string, std::string>& templates, const js
 
 std::string render(const std::string& text, const json& data) { return render({{"main", text}}, data); }
 
+std::string render_tidy(const std::string& text, const json& data) {
+  std::string out;
+  render_template(compile_template("main", [&](const std::string&) -> std::optional<std::string> { return text; }), from_json(data), out,
+                  /*tidy=*/true);
+  return out;
+}
+
 std::string compile_error(const std::map<std::string, std::string>& templates) {
   try {
     render(templates, json::object());
@@ -129,4 +136,16 @@ TEST_CASE("view values: a reference reads as its target in lookups, sections and
                   root, out);
   CHECK(out == "Al 40 (by name); Bea 31 (by name); Bea; Al; ");
   CHECK(to_json(root)["sorted"] == json::array({{{"name", "Al"}, {"age", 40}}, {{"name", "Bea"}, {"age", 31}}}));
+}
+
+TEST_CASE("tidy rendering drops trailing blanks and repeated blank lines, and ends with one newline") {
+  json data = {{"items", {"a", "b"}}, {"gap", "x  \n\n\n  y \n"}, {"none", false}};
+  // Blocks of plain lines, lines with tags, and a value holding several lines.
+  CHECK(render_tidy("one  \n\n\n\ntwo\t\n{{gap}}\n\n\nthree", data) == "one\n\ntwo\nx\n\n  y\n\nthree\n");
+  // A blank line after a section's last blank line, and inside repeated sections.
+  CHECK(render_tidy("{{#items}}\n{{.}}\n\n{{/items}}\n\nend\n\n\n", data) == "a\n\nb\n\nend\n");
+  CHECK(render_tidy("  \n{{#none}}x{{/none}}\n  \n", data) == "\n");
+  CHECK(render_tidy("", data).empty());
+  // Without tidy the text is as the template says.
+  CHECK(render("one  \n\n\ntwo", data) == "one  \n\n\ntwo");
 }

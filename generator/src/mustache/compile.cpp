@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "mustache_template.hpp"
+#include "tidy_lines.hpp"
 
 #include <algorithm>
 #include <utility>
@@ -226,6 +227,11 @@ void merge_plain_lines(compiled_template& tmpl) {
         new_index[j] = merged.size();
         block.text += nodes[j].text;
       }
+      block.tidy_text = block.text;
+      bool previous_blank = false;
+      tidy_lines(block.tidy_text, 0, previous_blank);
+      block.first_blank = block.tidy_text.front() == '\n';
+      block.last_blank = previous_blank;
       merged.push_back(std::move(block));
       i = last_newline + 1;
     } else {

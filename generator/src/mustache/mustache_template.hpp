@@ -39,6 +39,10 @@ struct template_node {
   std::vector<std::string> path;  // variables and sections; empty for {{.}}
   std::vector<std::uint32_t> path_hashes;  // key_hash of each name in path
   std::size_t end = 0;            // sections: index of the first node after the section
+  // lines nodes, for tidy rendering: `text` tidied (as if after a line that is not blank), and
+  // whether its first and last lines are blank.
+  std::string tidy_text;
+  bool first_blank = false, last_blank = false;
 };
 
 struct compiled_template {
@@ -59,7 +63,9 @@ using template_source = std::function<std::optional<std::string>(const std::stri
 // template_error for syntax errors, an unknown partial or partials that include themselves.
 compiled_template compile_template(const std::string& name, const template_source& source);
 
-// Appends the rendering of `tmpl` over `data` to `out`.
-void render_template(const compiled_template& tmpl, const view_value& data, std::string& out);
+// Appends the rendering of `tmpl` over `data` to `out`. With `tidy`, what is appended has no
+// trailing blanks, no runs of blank lines (one stays) and ends with exactly one newline (nothing
+// when empty): done line by line while rendering, not by another pass over the text.
+void render_template(const compiled_template& tmpl, const view_value& data, std::string& out, bool tidy = false);
 
 }  // namespace schemaforge::gen::mustache

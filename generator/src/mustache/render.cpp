@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "mustache_template.hpp"
+#include "tidy_lines.hpp"
 
 #include <charconv>
 
@@ -18,12 +19,19 @@ bool truthy(const view_value* v) {
 
 class renderer {
  public:
-  renderer(const compiled_template& tmpl, std::string& out) : nodes_(tmpl.nodes), out_(out), line_start_(out.size()) {}
+  renderer(const compiled_template& tmpl, std::string& out, bool tidy)
+      : nodes_(tmpl.nodes), out_(out), start_(out.size()), line_start_(out.size()), tidy_(tidy) {}
 
   void render(const view_value& data) {
     stack_.push_back(&data);
     render_range(0, nodes_.size());
     if (drops_line()) out_.resize(line_start_);
+    if (!tidy_) return;
+    if (line_start_ < out_.size()) {  // the last line has no newline: it gets one
+      out_ += '\n';
+      tidy_lines(out_, line_start_, previous_blank_);
+    }
+    while (out_.size() >= start_ + 2 && out_[out_.size() - 1] == '\n' && out_[out_.size() - 2] == '\n') out_.pop_back();
   }
 
  private:
@@ -34,8 +42,7 @@ class renderer {
         case node_kind::text: out_ += n.text; break;
         case node_kind::newline: end_line(n.text); break;
         case node_kind::lines:  // whole lines after a newline: none can be dropped
-          out_ += n.text;
-          line_start_ = out_.size();
+          append_lines(n);
           break;
         case node_kind::variable:
           if (const view_value* v = lookup(n)) append_scalar(*v);
@@ -80,10 +87,26 @@ class renderer {
   }
 
   void end_line(const std::string& newline) {
-    if (drops_line()) out_.resize(line_start_);
-    else out_ += newline;
+    if (drops_line()) {
+      out_.resize(line_start_);
+    } else {
+      out_ += newline;
+      if (tidy_) tidy_lines(out_, line_start_, previous_blank_);
+    }
     line_start_ = out_.size();
     section_on_line_ = false;
+  }
+
+  // A lines node tidied when compiling; only its first line depends on the line before it.
+  void append_lines(const template_node& n) {
+    if (!tidy_) {
+      out_ += n.text;
+    } else {
+      const bool drop_first = n.first_blank && previous_blank_;
+      out_.append(n.tidy_text, drop_first ? 1 : 0);
+      previous_blank_ = n.last_blank;
+    }
+    line_start_ = out_.size();
   }
 
   // From the innermost context outwards, the first in which the whole path resolves.
@@ -108,16 +131,19 @@ class renderer {
 
   const std::vector<template_node>& nodes_;
   std::string& out_;
+  const std::size_t start_;  // where this rendering began in out_
   std::size_t line_start_;
   bool section_on_line_ = false;
+  const bool tidy_;
+  bool previous_blank_ = false;  // tidy: the last line kept was blank
   std::vector<const view_value*> stack_;
 };
 
 }  // namespace
 
-void render_template(const compiled_template& tmpl, const view_value& data, std::string& out) {
+void render_template(const compiled_template& tmpl, const view_value& data, std::string& out, bool tidy) {
   out.reserve(out.size() + 128 * 1024);  // a header's size: growing to it copied it several times
-  renderer(tmpl, out).render(data);
+  renderer(tmpl, out, tidy).render(data);
 }
 
 }  // namespace schemaforge::gen::mustache
