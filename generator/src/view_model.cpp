@@ -53,6 +53,36 @@ std::string number_literal(double d) {
   return s;
 }
 
+// The JSON text of a string, as nlohmann::json(text).dump() writes it (names and values here come
+// from a parsed document, so they are valid UTF-8), without building a json value for it.
+std::string json_string_text(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + 2);
+  out += '"';
+  for (char c : text) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          static constexpr char hex[] = "0123456789abcdef";
+          out += "\\u00";
+          out += hex[(c >> 4) & 0xf];
+          out += hex[c & 0xf];
+        } else {
+          out += c;
+        }
+    }
+  }
+  out += '"';
+  return out;
+}
+
 std::string integer_literal(std::int64_t v) {
   if (v == INT64_MIN) return "(-9223372036854775807 - 1)";
   return std::to_string(v);
@@ -262,7 +292,7 @@ class view_model_builder {
       std::string expected;
       for (std::size_t i = 0; i < nt.alternatives.size(); ++i) {
         cases.push_back(view::object({{"index", i}, {"tag", naming::cpp_string_literal(nt.tags[i])}, {"reader", spells[i].reader}}));
-        expected += (i ? ", " : "") + json(nt.tags[i]).dump();
+        expected += (i ? ", " : "") + json_string_text(nt.tags[i]);
       }
       view discriminator;
       discriminator.add("key", naming::cpp_string_literal(nt.discriminator));
@@ -345,8 +375,8 @@ class view_model_builder {
           enumerators.push_back(view::object({{"name", e.name},
                                               {"qualified", nt.name + "::" + e.name},
                                               {"literal", naming::cpp_string_literal(e.value)},
-                                              {"json_text", naming::cpp_string_literal(json(e.value).dump())}}));
-          expected += (i ? ", " : "") + json(e.value).dump();
+                                              {"json_text", naming::cpp_string_literal(json_string_text(e.value))}}));
+          expected += (i ? ", " : "") + json_string_text(e.value);
         }
         v.add("enumerators", std::move(enumerators));
         v.add("expected", naming::cpp_string_literal(expected));
@@ -473,7 +503,7 @@ class view_model_builder {
       mv.add("writer", std::move(s.writer));
       mv.add("puller", std::move(s.puller));
       mv.add("emitter", std::move(s.emitter));
-      mv.add("key_text", naming::cpp_string_literal(json(m.json_name).dump() + ":"));
+      mv.add("key_text", naming::cpp_string_literal(json_string_text(m.json_name) + ":"));
       mv.add("emit_always", std::move(emit_always));
       mv.add("emit_if_present", optional && !m.required);
       mv.add("index", members.items().size());

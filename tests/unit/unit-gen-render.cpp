@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include <schemaforge/gen/diagnostic.hpp>
 #include <schemaforge/gen/generate.hpp>
+#include <schemaforge/gen/naming.hpp>
 #include <schemaforge/gen/render.hpp>
 #include <schemaforge/gen/schema_loader.hpp>
 
@@ -196,4 +197,17 @@ TEST_CASE("generate_headers_into marks headers the directory already holds and f
   CHECK(std::filesystem::last_write_time(out / "s0.hpp") == before);  // left alone, not emptied
   for (int i = 0; i < 4; ++i) CHECK(file_holds((out / ("s" + std::to_string(i) + ".hpp")).string(), generate_header(paths[i]).text));
   CHECK_FALSE(file_holds((out / "absent.hpp").string(), ""));
+}
+
+TEST_CASE("member keys are written as nlohmann writes them, escapes included") {
+  std::string name = "q\"b\\s/";
+  for (int c = 1; c < 0x20; ++c) name += static_cast<char>(c);
+  name += "\x7f\xc3\xa9\xe2\x82\xac";  // DEL, then é and € in UTF-8
+  ojson schema = {{"type", "object"}, {"properties", {{name, {{"type", "string"}}}, {"plain", {{"type", "integer"}}}}}};
+  diagnostics w;
+  auto view = build_view_model(load_schema(schema, "keys.json", "keys", w), {});
+  const auto& members = view["types"][0]["members"];
+  REQUIRE(members.size() == 2);
+  CHECK(members[0]["key_text"] == naming::cpp_string_literal(nlohmann::json(name).dump() + ":"));
+  CHECK(members[1]["key_text"] == naming::cpp_string_literal("\"plain\":"));
 }
