@@ -116,8 +116,14 @@ class compiler {
           add_text(template_node::kind::newline, text.substr(pos, n));
           pos += n;
         } else {
-          pending_text += c;
-          ++pos;
+          // Plain text up to the next line end or tag, taken at once (compiling is on the path of
+          // every first header).
+          std::size_t stop = pos + 1;
+          while (stop < text.size() && text[stop] != '\n' && text[stop] != '\r' &&
+                 !(text[stop] == open[0] && text.compare(stop, open.size(), open) == 0))
+            ++stop;
+          pending_text.append(text, pos, stop - pos);
+          pos = stop;
         }
         continue;
       }
