@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include <string>
+#include <string_view>
 
 namespace schemaforge::gen::detail {
 
@@ -17,7 +18,7 @@ void check_keywords(const nlohmann::ordered_json& schema, const std::string& poi
 
 // True for keywords that only constrain values (minimum, pattern, ...): they never change the
 // C++ type, and the full schema keeps them for validation.
-bool is_validation_only(const std::string& keyword);
+bool is_validation_only(std::string_view keyword);
 
 }  // namespace schemaforge::gen::detail
 

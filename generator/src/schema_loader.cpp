@@ -3,13 +3,14 @@
 #include <schemaforge/gen/naming.hpp>
 #include <schemaforge/gen/schema_loader.hpp>
 
+#include "ordered_json_reader.hpp"
 #include "schema_layout.hpp"
 #include "schema_keywords.hpp"
 
 #include <algorithm>
 #include <charconv>
 #include <deque>
-#include <map>
+#include <optional>
 #include <set>
 #include <string_view>
 #include <unordered_map>
@@ -21,6 +22,10 @@ namespace {
 using ojson = nlohmann::ordered_json;
 using ir::type_expr;
 using kind = ir::type_expr::kind;
+// Keywords are looked up as string_views on purpose: ordered_json searches an object's keys one
+// by one, and a const char* key costs a strlen and a memcmp per key, where a string_view compares
+// lengths first. The loader looks keywords up many times per subschema.
+using namespace std::string_view_literals;
 
 std::string pointer_token(std::string_view key) {
   std::string out;
@@ -59,11 +64,10 @@ bool is_schema_value(const ojson& v) { return v.is_object() || v.is_boolean(); }
 
 // Keywords that only document or constrain values: they never change the C++ type, so beside a
 // $ref or in an allOf they need no merging.
-bool is_annotation(const std::string& key) {
-  static const std::set<std::string> keys = {"title", "description", "$comment", "default", "examples",
-                                             "deprecated", "readOnly", "writeOnly", "$schema", "$id",
-                                             "$anchor", "format"};
-  return keys.count(key) != 0;
+bool is_annotation(std::string_view key) {
+  static constexpr std::string_view keys[] = {"title", "description", "$comment", "default", "examples", "deprecated",
+                                              "readOnly", "writeOnly", "$schema", "$id", "$anchor", "format"};
+  return std::find(std::begin(keys), std::end(keys), key) != std::end(keys);
 }
 
 class loader {
@@ -77,22 +81,22 @@ class loader {
     if (!is_schema_value(doc_)) fail("a schema must be a JSON object or a boolean; wrap it in {...}", "");
     std::string root_name = naming::type_name(stem);
     if (doc_.is_object()) {
-      if (auto t = doc_.find("title"); t != doc_.end() && t->is_string() && !naming::pascal_case(t->get<std::string>()).empty())
+      if (auto t = doc_.find("title"sv); t != doc_.end() && t->is_string() && !naming::pascal_case(t->get<std::string>()).empty())
         root_name = naming::type_name(t->get<std::string>());
     }
     reserved_[""] = type_names_.unique(root_name);
     // $defs keys name their types, and win their names over names made up for inline types.
-    for (const char* defs : {"$defs", "definitions"}) {
+    for (std::string_view defs : {"$defs"sv, "definitions"sv}) {
       if (!doc_.is_object()) break;
       auto d = doc_.find(defs);
       if (d == doc_.end()) continue;
-      if (!d->is_object()) fail(std::string("\"") + defs + "\" must be an object of named schemas", child("", defs));
+      if (!d->is_object()) fail("\"" + std::string(defs) + "\" must be an object of named schemas", child("", defs));
       for (auto it = d->begin(); it != d->end(); ++it)
         reserved_[child(child("", defs), it.key())] = type_names_.unique(naming::type_name(it.key()));
     }
 
     type_expr root = type_of_ref("");
-    if (root.k == kind::named && !root.nullable && by_pointer_.count("") && mod_.types[root.ref].k != ir::named_type::kind::checked) {
+    if (root.k == kind::named && !root.nullable && root_has_own_type_ && mod_.types[root.ref].k != ir::named_type::kind::checked) {
       mod_.root = root.ref;
     } else {
       // A root that is not an object (an array, a string, a nullable value...) still gets its
@@ -116,7 +120,7 @@ class loader {
     mod_.types[mod_.root].is_root = true;
 
     // Every $defs entry is generated, used or not: a user may want the type on its own.
-    for (const char* defs : {"$defs", "definitions"}) {
+    for (std::string_view defs : {"$defs"sv, "definitions"sv}) {
       if (!doc_.is_object()) break;
       auto d = doc_.find(defs);
       if (d == doc_.end()) continue;
@@ -140,7 +144,7 @@ class loader {
 
   static std::string description_of(const ojson& s) {
     if (!s.is_object()) return "";
-    auto d = s.find("description");
+    auto d = s.find("description"sv);
     return d != s.end() && d->is_string() ? d->get<std::string>() : "";
   }
 
@@ -150,7 +154,7 @@ class loader {
     auto hash = ref.find('#');
     std::string base = hash == std::string::npos ? ref : ref.substr(0, hash);
     if (!base.empty()) {
-      std::string id = doc_.is_object() && doc_.contains("$id") && doc_["$id"].is_string() ? doc_["$id"].get<std::string>() : "";
+      std::string id = doc_.is_object() && doc_.contains("$id"sv) && doc_["$id"].is_string() ? doc_["$id"].get<std::string>() : "";
       if (id.empty() || (id != base && id.substr(0, id.find('#')) != base))
         fail("$ref \"" + ref + "\" points outside this file; only local references (#/$defs/..., #/definitions/...) are supported, so inline the referenced schema",
              child(at, "$ref"));
@@ -177,7 +181,7 @@ class loader {
 
   bool find_anchor(const ojson& node, const std::string& ptr, const std::string& name, std::string& found) {
     if (node.is_object()) {
-      if (auto a = node.find("$anchor"); a != node.end() && a->is_string() && *a == name) {
+      if (auto a = node.find("$anchor"sv); a != node.end() && a->is_string() && *a == name) {
         found = ptr;
         return true;
       }
@@ -221,22 +225,26 @@ class loader {
 
   // Type of the schema at a document location; each location is built once, so a recursive
   // reference finds the named type created for its target.
-  type_expr type_of_ref(const std::string& ptr, const std::string& fallback_hint = "") {
-    if (auto it = cache_.find(ptr); it != cache_.end()) return it->second;
-    if (in_progress_.count(ptr)) {
+  // `node`, when the caller has it, is the document's node at `ptr` (saves walking the pointer).
+  type_expr type_of_ref(const std::string& ptr, const std::string& fallback_hint = "", const ojson* node = nullptr) {
+    // One lookup claims the location: an empty entry means "being built". References into an
+    // unordered_map stay valid while it grows, so the entry can be filled in afterwards.
+    auto [entry, first_visit] = cache_.try_emplace(ptr);
+    std::optional<type_expr>& known = entry->second;
+    if (!first_visit) {
+      if (known) return *known;
       warn("recursive reference through a schema that is neither an object nor a union; typed as nlohmann::json", ptr);
       return type_expr::of(kind::any);
     }
-    in_progress_.insert(ptr);
-    std::string hint = reserved_.count(ptr) ? reserved_[ptr] : fallback_hint;
+    auto reserved = reserved_.find(ptr);
+    std::string hint = reserved != reserved_.end() ? reserved->second : fallback_hint;
     if (hint.empty()) {
       // Reached through a $ref to an inline location (#/properties/x): name it after its key.
       auto slash = ptr.find_last_of('/');
       hint = naming::type_name(slash == std::string::npos ? ptr : ptr.substr(slash + 1));
     }
-    type_expr t = build(at_pointer(ptr), ptr, hint, &ptr);
-    in_progress_.erase(ptr);
-    cache_[ptr] = t;
+    type_expr t = build(node ? *node : at_pointer(ptr), ptr, hint, &ptr);
+    known = t;
     return t;
   }
 
@@ -246,7 +254,7 @@ class loader {
   // nodes), so asking whether `schema` is one is enough; walking `ptr` cost a linear key search
   // per level, per property.
   type_expr sub(const ojson& schema, const std::string& ptr, const std::string& hint) {
-    if (is_document_node(schema)) return type_of_ref(ptr, hint);
+    if (is_document_node(schema)) return type_of_ref(ptr, hint, &schema);
     return build(schema, ptr, hint, nullptr);
   }
 
@@ -270,11 +278,11 @@ class loader {
     nt.k = k;
     nt.pointer = ptr;
     nt.description = description_of(s);
-    if (memo && reserved_.count(*memo)) {
-      nt.name = reserved_[*memo];
+    if (auto reserved = memo ? reserved_.find(*memo) : reserved_.end(); reserved != reserved_.end()) {
+      nt.name = reserved->second;
     } else {
       std::string wanted = hint;
-      if (auto t = s.find("title"); t != s.end() && t->is_string() && !naming::pascal_case(t->get<std::string>()).empty())
+      if (auto t = s.find("title"sv); t != s.end() && t->is_string() && !naming::pascal_case(t->get<std::string>()).empty())
         wanted = naming::type_name(t->get<std::string>());
       if (wanted.empty()) wanted = "Unnamed";
       nt.name = type_names_.unique(wanted);
@@ -282,7 +290,7 @@ class loader {
     mod_.types.push_back(std::move(nt));
     std::size_t index = mod_.types.size() - 1;
     if (memo) {
-      by_pointer_[*memo] = index;
+      if (memo->empty()) root_has_own_type_ = true;
       cache_[*memo] = named(index);
     }
     return index;
@@ -298,12 +306,12 @@ class loader {
   // The set of JSON types a schema allows, from "type" or, without it, from its keywords.
   std::vector<std::string> json_types(const ojson& s, const std::string& ptr, bool& nullable) {
     std::vector<std::string> types;
-    if (auto t = s.find("type"); t != s.end()) {
+    if (auto t = s.find("type"sv); t != s.end()) {
       if (t->is_string()) types.push_back(t->get<std::string>());
       else for (const auto& v : *t) types.push_back(v.get<std::string>());
     } else {
-      bool object_like = s.contains("properties") || s.contains("additionalProperties") || s.contains("required");
-      bool array_like = s.contains("items") || s.contains("prefixItems");
+      bool object_like = s.contains("properties"sv) || s.contains("additionalProperties"sv) || s.contains("required"sv);
+      bool array_like = s.contains("items"sv) || s.contains("prefixItems"sv);
       if (object_like) types.push_back("object");
       if (array_like) types.push_back("array");
     }
@@ -324,7 +332,7 @@ class loader {
   const ojson& resolved(const ojson& s, const std::string& ptr, int depth = 0) {
     if (depth > 64) fail("$ref/allOf nesting is more than 64 deep (a reference cycle without an object?)", ptr);
     if (!s.is_object()) return s;
-    if (auto r = s.find("$ref"); r != s.end() && r->is_string()) {
+    if (auto r = s.find("$ref"sv); r != s.end() && r->is_string()) {
       std::string target = resolve(r->get<std::string>(), ptr);
       const ojson& base = resolved(at_pointer(target), target, depth + 1);
       if (s.size() == 1) return base;
@@ -332,7 +340,7 @@ class loader {
       rest.erase("$ref");
       return merged_.emplace_back(merge(base, rest, ptr, depth));
     }
-    if (auto a = s.find("allOf"); a != s.end() && a->is_array()) {
+    if (auto a = s.find("allOf"sv); a != s.end() && a->is_array()) {
       ojson out = s;
       out.erase("allOf");
       for (std::size_t i = 0; i < a->size(); ++i) out = merge(out, resolved((*a)[i], child(child(ptr, "allOf"), i), depth + 1), ptr, depth);
@@ -402,9 +410,9 @@ class loader {
     check_keywords(s, ptr, warnings_, file_);
 
     bool nullable = false;
-    if (auto n = s.find("nullable"); n != s.end() && n->get<bool>()) nullable = true;
+    if (auto n = s.find("nullable"sv); n != s.end() && n->get<bool>()) nullable = true;
 
-    if (auto r = s.find("$ref"); r != s.end()) {
+    if (auto r = s.find("$ref"sv); r != s.end()) {
       std::string target = resolve(r->get<std::string>(), ptr);
       bool shaped = false;
       for (auto it = s.begin(); it != s.end(); ++it)
@@ -419,12 +427,12 @@ class loader {
       // Keywords beside $ref (2020-12) add to it: same as allOf [target, rest].
       return build(resolved(s, ptr), ptr, hint, memo);
     }
-    if (auto a = s.find("allOf"); a != s.end()) {
+    if (auto a = s.find("allOf"sv); a != s.end()) {
       // allOf: [{$ref}] plus annotations keeps the referenced type and its name.
       bool only_annotations = true;
       for (auto it = s.begin(); it != s.end(); ++it)
         if (it.key() != "allOf" && it.key() != "nullable" && !is_annotation(it.key())) only_annotations = false;
-      if (only_annotations && a->size() == 1 && (*a)[0].is_object() && (*a)[0].size() == 1 && (*a)[0].contains("$ref")) {
+      if (only_annotations && a->size() == 1 && (*a)[0].is_object() && (*a)[0].size() == 1 && (*a)[0].contains("$ref"sv)) {
         type_expr t = build((*a)[0], child(child(ptr, "allOf"), 0), hint, nullptr);
         t.nullable = t.nullable || nullable;
         return t;
@@ -444,19 +452,19 @@ class loader {
 
   bool is_null_schema(const ojson& s) {
     if (!s.is_object()) return false;
-    if (auto t = s.find("type"); t != s.end() && *t == "null") return true;
-    if (auto c = s.find("const"); c != s.end() && c->is_null()) return true;
-    if (auto e = s.find("enum"); e != s.end() && e->is_array() && e->size() == 1 && (*e)[0].is_null()) return true;
+    if (auto t = s.find("type"sv); t != s.end() && *t == "null") return true;
+    if (auto c = s.find("const"sv); c != s.end() && c->is_null()) return true;
+    if (auto e = s.find("enum"sv); e != s.end() && e->is_array() && e->size() == 1 && (*e)[0].is_null()) return true;
     return false;
   }
 
   // A schema without $ref/allOf at its top.
   type_expr build_resolved(const ojson& s, const std::string& ptr, const std::string& hint, const std::string* memo) {
     bool nullable = false;
-    if (auto n = s.find("nullable"); n != s.end() && n->is_boolean() && n->get<bool>()) nullable = true;
+    if (auto n = s.find("nullable"sv); n != s.end() && n->is_boolean() && n->get<bool>()) nullable = true;
 
     // anyOf / oneOf: a union, with `null` branches turned into nullability.
-    for (const char* key : {"oneOf", "anyOf"}) {
+    for (std::string_view key : {"oneOf"sv, "anyOf"sv}) {
       auto u = s.find(key);
       if (u == s.end()) continue;
       std::string uptr = child(ptr, key);
@@ -465,12 +473,12 @@ class loader {
       for (const char* k : {"title", "description", "$comment", "default", "examples", "$id", "$schema", "$defs",
                             "definitions", "nullable", "$anchor"})
         base.erase(k);
-      if (s.contains("oneOf") && s.contains("anyOf")) warn("both oneOf and anyOf: only oneOf is used for typing", child(ptr, "anyOf"));
+      if (s.contains("oneOf"sv) && s.contains("anyOf"sv)) warn("both oneOf and anyOf: only oneOf is used for typing", child(ptr, "anyOf"));
       std::vector<std::pair<ojson, std::string>> branches;
       for (std::size_t i = 0; i < u->size(); ++i) {
         const ojson& b = (*u)[i];
         std::string bptr = child(uptr, i);
-        if (is_null_schema(b) || (b.is_object() && b.contains("$ref") && is_null_schema(resolved(b, bptr)))) {
+        if (is_null_schema(b) || (b.is_object() && b.contains("$ref"sv) && is_null_schema(resolved(b, bptr)))) {
           nullable = true;
           continue;
         }
@@ -493,8 +501,8 @@ class loader {
       bool all_strings = true;
       for (auto& [b, bptr] : branches) {
         const ojson& r = resolved(b, bptr);
-        if (r.is_object() && r.contains("const") && r["const"].is_string()) strings.push_back(r["const"].get<std::string>());
-        else if (r.is_object() && r.contains("enum") && std::all_of(r["enum"].begin(), r["enum"].end(), [](const ojson& v) { return v.is_string(); }))
+        if (r.is_object() && r.contains("const"sv) && r["const"].is_string()) strings.push_back(r["const"].get<std::string>());
+        else if (r.is_object() && r.contains("enum"sv) && std::all_of(r["enum"].begin(), r["enum"].end(), [](const ojson& v) { return v.is_string(); }))
           for (auto& v : r["enum"]) strings.push_back(v.get<std::string>());
         else all_strings = false;
       }
@@ -520,7 +528,7 @@ class loader {
 
     std::vector<std::string> types = json_types(s, ptr, nullable);
 
-    if (auto e = s.find("enum"); e != s.end()) {
+    if (auto e = s.find("enum"sv); e != s.end()) {
       std::vector<std::string> strings;
       bool all_strings = true;
       ojson allowed = ojson::array();
@@ -545,7 +553,7 @@ class loader {
       for (auto& v : allowed) mod_.types[index].allowed.push_back(v);
       return named(index, nullable);
     }
-    if (auto c = s.find("const"); c != s.end()) {
+    if (auto c = s.find("const"sv); c != s.end()) {
       if (c->is_null()) return only_null(s, ptr, hint, memo);
       std::size_t index = new_named(ir::named_type::kind::checked, s, ptr, hint, memo);
       mod_.types[index].target = base_of_values(ojson::array({*c}));
@@ -568,7 +576,7 @@ class loader {
       return named(index, nullable);
     }
 
-    if (types.empty() && nullable && s.contains("type")) return only_null(s, ptr, hint, memo);
+    if (types.empty() && nullable && s.contains("type"sv)) return only_null(s, ptr, hint, memo);
     type_expr out;
     std::string t = types.empty() ? "" : types[0];
     if (t.empty()) {
@@ -632,8 +640,8 @@ class loader {
   }
 
   type_expr build_array(const ojson& s, const std::string& ptr, const std::string& hint) {
-    auto prefix = s.find("prefixItems");
-    auto items = s.find("items");
+    auto prefix = s.find("prefixItems"sv);
+    auto items = s.find("items"sv);
     const ojson* tuple_items = nullptr;
     std::string tuple_ptr;
     bool exact = false;
@@ -647,7 +655,7 @@ class loader {
     } else if (items != s.end() && items->is_array()) {
       tuple_items = &*items;
       tuple_ptr = child(ptr, "items");
-      if (auto ai = s.find("additionalItems"); ai != s.end() && ai->is_boolean() && !ai->get<bool>()) exact = true;
+      if (auto ai = s.find("additionalItems"sv); ai != s.end() && ai->is_boolean() && !ai->get<bool>()) exact = true;
     }
     if (tuple_items) {
       type_expr t = type_expr::of(kind::tuple);
@@ -663,9 +671,9 @@ class loader {
   }
 
   type_expr build_object(const ojson& s, const std::string& ptr, const std::string& hint, const std::string* memo) {
-    auto props = s.find("properties");
-    auto extra = s.find("additionalProperties");
-    auto req = s.find("required");
+    auto props = s.find("properties"sv);
+    auto extra = s.find("additionalProperties"sv);
+    auto req = s.find("required"sv);
     bool has_props = props != s.end() && !props->empty();
     bool has_required = req != s.end() && !req->empty();
     if (!has_props && !has_required) {
@@ -706,17 +714,17 @@ class loader {
           m.description = description_of(ps);
           if (m.description.empty()) m.description = description_of(r);
           m.constraints = constraints_of(r.is_object() ? r : ps);
-          if (auto d = ps.find("default"); d != ps.end()) m.default_value = *d;
-          else if (r.is_object() && r.contains("default")) m.default_value = r["default"];
+          if (auto d = ps.find("default"sv); d != ps.end()) m.default_value = *d;
+          else if (r.is_object() && r.contains("default"sv)) m.default_value = r["default"];
           // A const property (typical discriminator) keeps its primitive type and is checked.
-          bool plain_const = ps.contains("const") && !ps.contains("$ref") && !ps.contains("enum") &&
-                             !ps.contains("anyOf") && !ps.contains("oneOf") && !ps.contains("allOf") &&
+          bool plain_const = ps.contains("const"sv) && !ps.contains("$ref"sv) && !ps.contains("enum"sv) &&
+                             !ps.contains("anyOf"sv) && !ps.contains("oneOf"sv) && !ps.contains("allOf"sv) &&
                              !ps["const"].is_null();
           if (plain_const) {
             check_keywords(ps, pptr, warnings_, file_);
             m.const_value = ps["const"];
             m.type = base_of_values(ojson::array({ps["const"]}));
-            if (auto n = ps.find("nullable"); n != ps.end() && n->get<bool>()) m.type.nullable = true;
+            if (auto n = ps.find("nullable"sv); n != ps.end() && n->get<bool>()) m.type.nullable = true;
             out.push_back(std::move(m));
             continue;
           }
@@ -771,11 +779,11 @@ class loader {
   }
 
   static std::string constraints_of(const ojson& s) {
-    static const char* keys[] = {"format", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf",
-                                 "minLength", "maxLength", "pattern", "minItems", "maxItems", "uniqueItems",
-                                 "minProperties", "maxProperties", "default"};
+    static constexpr std::string_view keys[] = {"format", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
+                                                "multipleOf", "minLength", "maxLength", "pattern", "minItems", "maxItems",
+                                                "uniqueItems", "minProperties", "maxProperties", "default"};
     std::string out;
-    for (const char* k : keys) {
+    for (std::string_view k : keys) {
       auto it = s.find(k);
       if (it == s.end()) continue;
       if (!out.empty()) out += ", ";
@@ -824,9 +832,8 @@ class loader {
   naming::scope type_names_;
   // Looked up by JSON pointer, never iterated: hashed.
   std::unordered_map<std::string, std::string> reserved_;  // pointer -> reserved type name (root, $defs keys)
-  std::unordered_map<std::string, std::size_t> by_pointer_;
-  std::unordered_map<std::string, type_expr> cache_;
-  std::unordered_set<std::string> in_progress_;
+  bool root_has_own_type_ = false;  // the root's schema made a named type of its own
+  std::unordered_map<std::string, std::optional<type_expr>> cache_;  // empty while being built
   std::unordered_set<const ojson*> document_nodes_;  // objects and arrays of doc_, by address
   std::deque<ojson> merged_;  // what resolved() merged; a deque, so references to them stay valid
 };
@@ -879,7 +886,7 @@ ir::module load_schema_file(const std::string& path, diagnostics& warnings) {
   nlohmann::ordered_json doc;
   try {
     // Ordered, so members keep the schema's property order.
-    doc = nlohmann::ordered_json::parse(text);
+    doc = detail::parse_ordered_json(text);
   } catch (const nlohmann::ordered_json::parse_error&) {
     parse_json_text(text, path);  // throws input_error with line and column
     throw;
