@@ -47,14 +47,19 @@ std::string escape_code_point(std::uint32_t cp, bool upper_hex) {
 bool is_separator(char c) { return c == ' ' || c == '_' || c == '-' || c == '.'; }
 
 // Splits on the contract's separators; each word keeps its characters (escaped when needed).
-std::vector<std::string> words(std::string_view text, bool upper_hex) {
-  std::vector<std::string> out;
+// Hands each word to `use` in turn instead of returning a vector: every property name passes
+// through here, and the vector and its strings were most of the cost.
+template <class Use>
+void for_each_word(std::string_view text, bool upper_hex, Use&& use) {
   std::string cur;
+  auto end_word = [&] {
+    if (!cur.empty()) use(cur);
+    cur.clear();
+  };
   for (std::size_t i = 0; i < text.size();) {
     char c = text[i];
     if (is_separator(c)) {
-      if (!cur.empty()) out.push_back(std::move(cur));
-      cur.clear();
+      end_word();
       ++i;
       continue;
     }
@@ -66,14 +71,12 @@ std::vector<std::string> words(std::string_view text, bool upper_hex) {
     std::uint32_t cp = next_code_point(text, i);
     // Other ASCII punctuation ('@', '$', '/', ...) separates words too: it carries no letter.
     if (cp < 0x80) {
-      if (!cur.empty()) out.push_back(std::move(cur));
-      cur.clear();
+      end_word();
       continue;
     }
     cur += escape_code_point(cp, upper_hex);
   }
-  if (!cur.empty()) out.push_back(std::move(cur));
-  return out;
+  end_word();
 }
 
 constexpr std::array<std::string_view, 97> keywords = {
@@ -99,24 +102,34 @@ constexpr std::array<std::string_view, 28> reserved_members = {
     "schemaforge_detail",
 };
 
+template <std::size_t N>
+constexpr std::array<std::string_view, N> sorted(std::array<std::string_view, N> words) {
+  std::sort(words.begin(), words.end());
+  return words;
+}
+
+// Sorted copies for binary search: member_name asks about every property.
+constexpr auto sorted_keywords = sorted(keywords);
+constexpr auto sorted_reserved_members = sorted(reserved_members);
+
 }  // namespace
 
 bool is_cpp_keyword(std::string_view word) {
-  return std::find(keywords.begin(), keywords.end(), word) != keywords.end();
+  return std::binary_search(sorted_keywords.begin(), sorted_keywords.end(), word);
 }
 
 std::string pascal_case(std::string_view text) {
   std::string out;
-  for (auto& w : words(text, true)) {
-    w[0] = to_upper(w[0]);
-    out += w;
-  }
+  for_each_word(text, true, [&](const std::string& w) {
+    out += to_upper(w[0]);
+    out.append(w, 1);
+  });
   return out;
 }
 
 std::string snake_case(std::string_view text) {
   std::string out;
-  for (const auto& w : words(text, false)) {
+  for_each_word(text, false, [&](const std::string& w) {
     if (!out.empty()) out += '_';
     for (std::size_t i = 0; i < w.size(); ++i) {
       char c = w[i];
@@ -128,7 +141,7 @@ std::string snake_case(std::string_view text) {
       }
       out += to_lower(c);
     }
-  }
+  });
   // No "__" anywhere (reserved), no "_" at the end unless we add it on purpose later.
   std::string collapsed;
   for (char c : out) {
@@ -154,7 +167,7 @@ std::string member_name(std::string_view text) {
   if (is_ascii_digit(name[0]) || name[0] == '_') name = "_" + name;
   if (name.size() > 1 && name[0] == '_' && name[1] == '_') name.erase(0, 1);
   if (is_cpp_keyword(name) ||
-      std::find(reserved_members.begin(), reserved_members.end(), name) != reserved_members.end())
+      std::binary_search(sorted_reserved_members.begin(), sorted_reserved_members.end(), name))
     name += '_';
   return name;
 }
@@ -191,8 +204,8 @@ std::string scope::unique(const std::string& wanted, bool snake) {
   std::string candidate = wanted;
   // "new_" + "_2" would make "new__2", and "__" is reserved.
   std::string sep = snake && (wanted.empty() || wanted.back() != '_') ? "_" : "";
-  for (int n = 2; contains(candidate); ++n) candidate = wanted + sep + std::to_string(n);
-  reserve(candidate);
+  // insert() both asks whether the name is free and takes it: one lower-cased copy per candidate.
+  for (int n = 2; !taken_.insert(lower(candidate)).second; ++n) candidate = wanted + sep + std::to_string(n);
   return candidate;
 }
 
@@ -229,7 +242,7 @@ std::string comment_text(std::string_view text) {
     // "??/" and the other trigraphs: g++ -Wall warns about them even in comments.
     if (out.size() >= 2 && out[out.size() - 1] == '?' && out[out.size() - 2] == '?' &&
         std::string_view("=/'()!<>-").find(c) != std::string_view::npos)
-      out.insert(out.size() - 1, " ");
+      out.insert(out.size() - 1, 1, ' ');
     if (c == '/' && !out.empty() && out.back() == '*') out += ' ';  // "*/" would end the comment
     if (c == '*' && !out.empty() && out.back() == '/') out += ' ';  // "/*" trips -Wcomment
     // A backslash at a line end would splice the next line into the comment.

@@ -70,6 +70,32 @@ bool is_annotation(std::string_view key) {
   return std::find(std::begin(keys), std::end(keys), key) != std::end(keys);
 }
 
+// A proposed type name, spelled out only when a named type is made from it: most subschemas
+// (strings, numbers, arrays of them) never become one, and spelling a hint for every property
+// (type_name(struct name + pascal_case(key))) cost more than building the property's type.
+class name_hint {
+ public:
+  explicit name_hint(std::string text) : text_(std::move(text)), spelled_(true) {}
+  // type_name(base + suffix), or type_name(base + pascal_case(suffix)) when `pascal`. `base` and
+  // the characters of `suffix` must outlive this hint (both are on the caller's stack or in the schema).
+  name_hint(const name_hint& base, std::string_view suffix, bool pascal) : base_(&base), suffix_(suffix), pascal_(pascal) {}
+
+  const std::string& text() const {
+    if (!spelled_) {
+      text_ = naming::type_name(base_->text() + (pascal_ ? naming::pascal_case(suffix_) : std::string(suffix_)));
+      spelled_ = true;
+    }
+    return text_;
+  }
+
+ private:
+  const name_hint* base_ = nullptr;
+  std::string_view suffix_;
+  bool pascal_ = false;
+  mutable std::string text_;
+  mutable bool spelled_ = false;
+};
+
 class loader {
  public:
   // `owned`, when given, is `doc` itself, handed over: the module takes it instead of a copy.
@@ -226,7 +252,7 @@ class loader {
   // Type of the schema at a document location; each location is built once, so a recursive
   // reference finds the named type created for its target.
   // `node`, when the caller has it, is the document's node at `ptr` (saves walking the pointer).
-  type_expr type_of_ref(const std::string& ptr, const std::string& fallback_hint = "", const ojson* node = nullptr) {
+  type_expr type_of_ref(const std::string& ptr, const name_hint* fallback_hint = nullptr, const ojson* node = nullptr) {
     // One lookup claims the location: an empty entry means "being built". References into an
     // unordered_map stay valid while it grows, so the entry can be filled in afterwards.
     auto [entry, first_visit] = cache_.try_emplace(ptr);
@@ -237,13 +263,16 @@ class loader {
       return type_expr::of(kind::any);
     }
     auto reserved = reserved_.find(ptr);
-    std::string hint = reserved != reserved_.end() ? reserved->second : fallback_hint;
-    if (hint.empty()) {
+    std::optional<name_hint> own_hint;
+    const name_hint* hint = fallback_hint;
+    if (reserved != reserved_.end()) {
+      hint = &own_hint.emplace(reserved->second);
+    } else if (!hint) {
       // Reached through a $ref to an inline location (#/properties/x): name it after its key.
       auto slash = ptr.find_last_of('/');
-      hint = naming::type_name(slash == std::string::npos ? ptr : ptr.substr(slash + 1));
+      hint = &own_hint.emplace(naming::type_name(slash == std::string::npos ? ptr : ptr.substr(slash + 1)));
     }
-    type_expr t = build(node ? *node : at_pointer(ptr), ptr, hint, &ptr);
+    type_expr t = build(node ? *node : at_pointer(ptr), ptr, *hint, &ptr);
     known = t;
     return t;
   }
@@ -253,8 +282,8 @@ class loader {
   // A document node always comes with its own pointer (copies made by merging are never document
   // nodes), so asking whether `schema` is one is enough; walking `ptr` cost a linear key search
   // per level, per property.
-  type_expr sub(const ojson& schema, const std::string& ptr, const std::string& hint) {
-    if (is_document_node(schema)) return type_of_ref(ptr, hint, &schema);
+  type_expr sub(const ojson& schema, const std::string& ptr, const name_hint& hint) {
+    if (is_document_node(schema)) return type_of_ref(ptr, &hint, &schema);
     return build(schema, ptr, hint, nullptr);
   }
 
@@ -272,7 +301,7 @@ class loader {
 
   // Creates a named type (before its content, so recursion can refer to it). `memo` is the
   // document location this type is built for (a $ref target or the root), or null.
-  std::size_t new_named(ir::named_type::kind k, const ojson& s, const std::string& ptr, const std::string& hint,
+  std::size_t new_named(ir::named_type::kind k, const ojson& s, const std::string& ptr, const name_hint& hint,
                         const std::string* memo) {
     ir::named_type nt;
     nt.k = k;
@@ -281,7 +310,7 @@ class loader {
     if (auto reserved = memo ? reserved_.find(*memo) : reserved_.end(); reserved != reserved_.end()) {
       nt.name = reserved->second;
     } else {
-      std::string wanted = hint;
+      std::string wanted = hint.text();
       if (auto t = s.find("title"sv); t != s.end() && t->is_string() && !naming::pascal_case(t->get<std::string>()).empty())
         wanted = naming::type_name(t->get<std::string>());
       if (wanted.empty()) wanted = "Unnamed";
@@ -401,7 +430,7 @@ class loader {
 
   // The central dispatch: schema `s` found at `ptr`, named `hint` unless it has a title. `memo`
   // is set when `s` is the document node at that pointer (a $ref target or the root).
-  type_expr build(const ojson& s, const std::string& ptr, const std::string& hint, const std::string* memo) {
+  type_expr build(const ojson& s, const std::string& ptr, const name_hint& hint, const std::string* memo) {
     if (s.is_boolean()) {
       if (!s.get<bool>()) warn("schema false allows no value; typed as nlohmann::json", ptr);
       return type_expr::of(kind::any);
@@ -459,7 +488,7 @@ class loader {
   }
 
   // A schema without $ref/allOf at its top.
-  type_expr build_resolved(const ojson& s, const std::string& ptr, const std::string& hint, const std::string* memo) {
+  type_expr build_resolved(const ojson& s, const std::string& ptr, const name_hint& hint, const std::string* memo) {
     bool nullable = false;
     if (auto n = s.find("nullable"sv); n != s.end() && n->is_boolean() && n->get<bool>()) nullable = true;
 
@@ -515,7 +544,7 @@ class loader {
       std::string vname = mod_.types[index].name;
       std::vector<type_expr> alts;
       for (std::size_t i = 0; i < branches.size(); ++i) {
-        type_expr a = build(branches[i].first, branches[i].second, naming::type_name(vname + "Option" + std::to_string(i + 1)), nullptr);
+        type_expr a = build(branches[i].first, branches[i].second, name_hint(naming::type_name(vname + "Option" + std::to_string(i + 1))), nullptr);
         if (a.nullable) {
           nullable = true;
           a.nullable = false;
@@ -570,7 +599,7 @@ class loader {
         ojson one = s;
         one["type"] = t;
         one.erase("title");
-        alts.push_back(build_resolved(one, ptr, naming::type_name(vname + naming::pascal_case(t)), nullptr));
+        alts.push_back(build_resolved(one, ptr, name_hint(naming::type_name(vname + naming::pascal_case(t))), nullptr));
       }
       mod_.types[index].alternatives = std::move(alts);
       return named(index, nullable);
@@ -601,7 +630,7 @@ class loader {
   }
 
   // {"type": "null"}, {"const": null}, {"enum": [null]}: nlohmann::json that must hold null.
-  type_expr only_null(const ojson& s, const std::string& ptr, const std::string& hint, const std::string* memo) {
+  type_expr only_null(const ojson& s, const std::string& ptr, const name_hint& hint, const std::string* memo) {
     std::size_t index = new_named(ir::named_type::kind::checked, s, ptr, hint, memo);
     mod_.types[index].target = type_expr::of(kind::any);
     mod_.types[index].allowed.push_back(nullptr);
@@ -627,7 +656,7 @@ class loader {
     return type_expr::of(kind::any);
   }
 
-  type_expr make_enum(const ojson& s, const std::string& ptr, const std::string& hint, const std::string* memo,
+  type_expr make_enum(const ojson& s, const std::string& ptr, const name_hint& hint, const std::string* memo,
                       const std::vector<std::string>& values) {
     std::size_t index = new_named(ir::named_type::kind::enumeration, s, ptr, hint, memo);
     naming::scope names;
@@ -639,7 +668,7 @@ class loader {
     return named(index);
   }
 
-  type_expr build_array(const ojson& s, const std::string& ptr, const std::string& hint) {
+  type_expr build_array(const ojson& s, const std::string& ptr, const name_hint& hint) {
     auto prefix = s.find("prefixItems"sv);
     auto items = s.find("items"sv);
     const ojson* tuple_items = nullptr;
@@ -661,16 +690,16 @@ class loader {
       type_expr t = type_expr::of(kind::tuple);
       t.tuple_exact = exact;
       for (std::size_t i = 0; i < tuple_items->size(); ++i)
-        t.args.push_back(build((*tuple_items)[i], child(tuple_ptr, i), naming::type_name(hint + "Item" + std::to_string(i + 1)), nullptr));
+        t.args.push_back(build((*tuple_items)[i], child(tuple_ptr, i), name_hint(naming::type_name(hint.text() + "Item" + std::to_string(i + 1))), nullptr));
       return t;
     }
     type_expr t = type_expr::of(kind::array);
     if (items == s.end() || (items->is_boolean() && items->get<bool>())) t.args.push_back(type_expr::of(kind::any));
-    else t.args.push_back(sub(*items, child(ptr, "items"), naming::type_name(hint + "Item")));
+    else t.args.push_back(sub(*items, child(ptr, "items"), name_hint(hint, "Item", false)));
     return t;
   }
 
-  type_expr build_object(const ojson& s, const std::string& ptr, const std::string& hint, const std::string* memo) {
+  type_expr build_object(const ojson& s, const std::string& ptr, const name_hint& hint, const std::string* memo) {
     auto props = s.find("properties"sv);
     auto extra = s.find("additionalProperties"sv);
     auto req = s.find("required"sv);
@@ -679,7 +708,7 @@ class loader {
     if (!has_props && !has_required) {
       if (extra != s.end() && extra->is_object()) {
         type_expr m = type_expr::of(kind::map);
-        m.args.push_back(sub(*extra, child(ptr, "additionalProperties"), naming::type_name(hint + "Value")));
+        m.args.push_back(sub(*extra, child(ptr, "additionalProperties"), name_hint(hint, "Value", false)));
         return m;
       }
       if (extra == s.end() || extra->get<bool>()) return type_expr::of(kind::any_object);
@@ -689,7 +718,7 @@ class loader {
       warn("additionalProperties beside properties: the struct keeps only the listed properties", child(ptr, "additionalProperties"));
 
     std::size_t index = new_named(ir::named_type::kind::structure, s, ptr, hint, memo);
-    std::string sname = mod_.types[index].name;
+    const name_hint struct_name(mod_.types[index].name);
     naming::scope members;
     members.reserve("json_schema");
     std::vector<std::string> required;
@@ -729,7 +758,7 @@ class loader {
             continue;
           }
         }
-        m.type = sub(ps, pptr, naming::type_name(sname + naming::pascal_case(it.key())));
+        m.type = sub(ps, pptr, name_hint(struct_name, it.key(), true));
         out.push_back(std::move(m));
       }
     }
