@@ -27,8 +27,12 @@ using kind = ir::type_expr::kind;
 // lengths first. The loader looks keywords up many times per subschema.
 using namespace std::string_view_literals;
 
-std::string pointer_token(std::string_view key) {
+// `ptr` + "/" + the escaped key, built in one string: pointers are made for every subschema.
+std::string child(const std::string& ptr, std::string_view key) {
   std::string out;
+  out.reserve(ptr.size() + 1 + key.size());
+  out += ptr;
+  out += '/';
   for (char c : key) {
     if (c == '~') out += "~0";
     else if (c == '/') out += "~1";
@@ -36,8 +40,6 @@ std::string pointer_token(std::string_view key) {
   }
   return out;
 }
-
-std::string child(const std::string& ptr, std::string_view key) { return ptr + "/" + pointer_token(key); }
 std::string child(const std::string& ptr, std::size_t index) { return ptr + "/" + std::to_string(index); }
 
 // A URI fragment may percent-encode characters; JSON pointers in $ref often do ("%24defs").
@@ -61,6 +63,12 @@ std::string percent_decode(std::string_view s) {
 }
 
 bool is_schema_value(const ojson& v) { return v.is_object() || v.is_boolean(); }
+
+// The text of a JSON string without copying it; a non-string throws what get<std::string>() throws.
+std::string_view string_of(const ojson& v) {
+  if (!v.is_string()) (void)v.get<std::string>();  // throws nlohmann's "type must be string"
+  return v.get_ref<const std::string&>();
+}
 
 // Keywords that only document or constrain values: they never change the C++ type, so beside a
 // $ref or in an allOf they need no merging.
@@ -332,23 +340,22 @@ class loader {
     return t;
   }
 
-  // The set of JSON types a schema allows, from "type" or, without it, from its keywords.
-  std::vector<std::string> json_types(const ojson& s, const std::string& ptr, bool& nullable) {
-    std::vector<std::string> types;
+  // The set of JSON types a schema allows, from "type" or, without it, from its keywords. Views
+  // into `s` (or literals): asked once per subschema, where copies were a vector of allocations.
+  std::vector<std::string_view> json_types(const ojson& s, bool& nullable) {
+    std::vector<std::string_view> out;
+    auto add = [&](std::string_view t) {
+      if (t == "null") nullable = true;
+      else if (std::find(out.begin(), out.end(), t) == out.end()) out.push_back(t);
+    };
     if (auto t = s.find("type"sv); t != s.end()) {
-      if (t->is_string()) types.push_back(t->get<std::string>());
-      else for (const auto& v : *t) types.push_back(v.get<std::string>());
+      if (t->is_string()) add(string_of(*t));
+      else for (const auto& v : *t) add(string_of(v));
     } else {
       bool object_like = s.contains("properties"sv) || s.contains("additionalProperties"sv) || s.contains("required"sv);
       bool array_like = s.contains("items"sv) || s.contains("prefixItems"sv);
-      if (object_like) types.push_back("object");
-      if (array_like) types.push_back("array");
-    }
-    (void)ptr;
-    std::vector<std::string> out;
-    for (auto& t : types) {
-      if (t == "null") nullable = true;
-      else if (std::find(out.begin(), out.end(), t) == out.end()) out.push_back(t);
+      if (object_like) add("object");
+      if (array_like) add("array");
     }
     // integer is a subset of number: "number" alone types both.
     if (std::find(out.begin(), out.end(), "number") != out.end())
@@ -555,7 +562,7 @@ class loader {
       return named(index, nullable);
     }
 
-    std::vector<std::string> types = json_types(s, ptr, nullable);
+    std::vector<std::string_view> types = json_types(s, nullable);
 
     if (auto e = s.find("enum"sv); e != s.end()) {
       std::vector<std::string> strings;
@@ -571,7 +578,7 @@ class loader {
         allowed.push_back(v);
       }
       if (allowed.empty()) return only_null(s, ptr, hint, memo);
-      if (all_strings && (types.empty() || types == std::vector<std::string>{"string"})) {
+      if (all_strings && (types.empty() || (types.size() == 1 && types[0] == "string"))) {
         type_expr t = make_enum(s, ptr, hint, memo, strings);
         t.nullable = t.nullable || nullable;
         return t;
@@ -607,7 +614,7 @@ class loader {
 
     if (types.empty() && nullable && s.contains("type"sv)) return only_null(s, ptr, hint, memo);
     type_expr out;
-    std::string t = types.empty() ? "" : types[0];
+    std::string_view t = types.empty() ? "" : types[0];
     if (t.empty()) {
       out = type_expr::of(kind::any);
     } else if (t == "string") {
@@ -623,7 +630,7 @@ class loader {
     } else if (t == "object") {
       out = build_object(s, ptr, hint, memo);
     } else {
-      fail("unknown type \"" + t + "\"; use string, integer, number, boolean, array, object or null", child(ptr, "type"));
+      fail("unknown type \"" + std::string(t) + "\"; use string, integer, number, boolean, array, object or null", child(ptr, "type"));
     }
     out.nullable = out.nullable || nullable;
     return out;
@@ -725,9 +732,11 @@ class loader {
     if (req != s.end())
       for (const auto& r : *req) required.push_back(r.get<std::string>());
     std::vector<ir::member> out;
+    out.reserve((props != s.end() ? props->size() : 0) + required.size());
     if (props != s.end()) {
+      const std::string props_ptr = child(ptr, "properties");
       for (auto it = props->begin(); it != props->end(); ++it) {
-        std::string pptr = child(child(ptr, "properties"), it.key());
+        std::string pptr = child(props_ptr, it.key());
         const ojson& ps = it.value();
         if (ps.is_boolean() && !ps.get<bool>()) {
           warn("property schema false: the property can never be present, so it has no member", pptr);
