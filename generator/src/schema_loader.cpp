@@ -8,13 +8,14 @@
 #include "schema_keywords.hpp"
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <deque>
+#include <functional>
 #include <optional>
 #include <set>
 #include <string_view>
 #include <unordered_map>
-#include <unordered_set>
 
 namespace schemaforge::gen {
 namespace {
@@ -296,14 +297,17 @@ class loader {
   }
 
   bool is_document_node(const ojson& node) {
-    if (document_nodes_.empty()) collect_document_nodes(doc_);
-    return document_nodes_.count(&node) != 0;
+    if (document_nodes_.empty()) {
+      collect_document_nodes(doc_);
+      std::sort(document_nodes_.begin(), document_nodes_.end(), std::less<const ojson*>());
+    }
+    return std::binary_search(document_nodes_.begin(), document_nodes_.end(), &node, std::less<const ojson*>());
   }
 
   void collect_document_nodes(const ojson& node) {
-    if (node.is_boolean()) document_nodes_.insert(&node);  // a schema too
+    if (node.is_boolean()) document_nodes_.push_back(&node);  // a schema too
     if (!node.is_structured()) return;
-    document_nodes_.insert(&node);
+    document_nodes_.push_back(&node);
     for (const auto& child_node : node) collect_document_nodes(child_node);
   }
 
@@ -746,7 +750,6 @@ class loader {
         m.json_name = it.key();
         m.name = members.unique(naming::member_name(it.key()), true);
         m.required = std::find(required.begin(), required.end(), it.key()) != required.end();
-        m.pointer = pptr;
         if (ps.is_object()) {
           const ojson& r = resolved(ps, pptr);
           m.description = description_of(ps);
@@ -763,11 +766,13 @@ class loader {
             m.const_value = ps["const"];
             m.type = base_of_values(ojson::array({ps["const"]}));
             if (auto n = ps.find("nullable"sv); n != ps.end() && n->get<bool>()) m.type.nullable = true;
+            m.pointer = std::move(pptr);
             out.push_back(std::move(m));
             continue;
           }
         }
         m.type = sub(ps, pptr, name_hint(struct_name, it.key(), true));
+        m.pointer = std::move(pptr);
         out.push_back(std::move(m));
       }
     }
@@ -816,16 +821,21 @@ class loader {
     }
   }
 
+  // One pass over the schema's keys rather than a search per constraint: this runs for every
+  // property, and most hold none. The text lists them in the table's order.
   static std::string constraints_of(const ojson& s) {
-    static constexpr std::string_view keys[] = {"format", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
-                                                "multipleOf", "minLength", "maxLength", "pattern", "minItems", "maxItems",
-                                                "uniqueItems", "minProperties", "maxProperties", "default"};
+    static constexpr std::array<std::string_view, 15> keys = {
+        "format", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf", "minLength", "maxLength",
+        "pattern", "minItems", "maxItems", "uniqueItems", "minProperties", "maxProperties", "default"};
+    if (!s.is_object()) return "";
+    std::array<const ojson*, keys.size()> found{};
+    for (auto it = s.begin(); it != s.end(); ++it)
+      if (auto k = std::find(keys.begin(), keys.end(), std::string_view(it.key())); k != keys.end()) found[k - keys.begin()] = &it.value();
     std::string out;
-    for (std::string_view k : keys) {
-      auto it = s.find(k);
-      if (it == s.end()) continue;
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+      if (!found[i]) continue;
       if (!out.empty()) out += ", ";
-      out += std::string(k) + ": " + (it->is_string() ? it->get<std::string>() : it->dump());
+      out += std::string(keys[i]) + ": " + (found[i]->is_string() ? found[i]->get<std::string>() : found[i]->dump());
     }
     return out;
   }
@@ -872,7 +882,9 @@ class loader {
   std::unordered_map<std::string, std::string> reserved_;  // pointer -> reserved type name (root, $defs keys)
   bool root_has_own_type_ = false;  // the root's schema made a named type of its own
   std::unordered_map<std::string, std::optional<type_expr>> cache_;  // empty while being built
-  std::unordered_set<const ojson*> document_nodes_;  // objects and arrays of doc_, by address
+  // Objects, arrays and booleans of doc_, by address, sorted: filled once, then only searched,
+  // so a sorted vector (one allocation) beats a hash set (one per node).
+  std::vector<const ojson*> document_nodes_;
   std::deque<ojson> merged_;  // what resolved() merged; a deque, so references to them stay valid
 };
 
