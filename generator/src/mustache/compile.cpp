@@ -216,6 +216,7 @@ void merge_plain_lines(compiled_template& tmpl) {
   auto plain = [&](std::size_t i) { return nodes[i].k == node_kind::text || nodes[i].k == node_kind::newline; };
 
   std::vector<template_node> merged;
+  merged.reserve(nodes.size());
   std::vector<std::size_t> new_index(nodes.size() + 1);
   std::size_t i = 0;
   while (i < nodes.size()) {
@@ -256,6 +257,9 @@ void merge_plain_lines(compiled_template& tmpl) {
 
 compiled_template compile_template(const std::string& name, const template_source& source) {
   compiled_template out;
+  // The built-in templates give about 2,700 nodes before merging: growing the list to that size
+  // step by step, moving every node each time, was a quarter of compiling (once per process).
+  out.nodes.reserve(4096);
   compiler(source, out).compile(name, 0);
   merge_plain_lines(out);
   return out;
