@@ -14,6 +14,7 @@
 #include <fstream>
 #include <optional>
 #include <sstream>
+#include <tuple>
 
 using nlohmann::json;
 using schemaforge::testing::fake_server;
@@ -240,6 +241,28 @@ TEST_CASE("infer_schema: failures", "[infer][llm]") {
     tools.mode = sf::structure_mode::tools;
     CHECK_THROWS_AS(sf::infer_schema(c, people, "Person", "", tools), sf::error);
     CHECK(server.request_count() == 0);
+  }
+  SECTION("a refusal, a cut-off answer and a content filter end the call, not reasked") {
+    json refused = answer("");
+    refused["refusal"] = "I cannot help with that.";
+    json cut = answer(R"({"type": "obj)");
+    cut["finish_reason"] = "length";
+    json filtered = answer(good_schema);
+    filtered["finish_reason"] = "content_filter";
+    for (const auto& [reply, code, text] : {std::tuple{refused, sf::errc::refusal, "refused to answer"},
+                                            std::tuple{cut, sf::errc::length, "the schema was cut off"},
+                                            std::tuple{filtered, sf::errc::refusal, "content filter stopped the schema"}}) {
+      fake_server server(json::array({reply, answer(good_schema)}));
+      sf::client c(io.get_executor(), options_for(server));
+      try {
+        (void)sf::infer_schema(c, people, "Person", "");
+        FAIL("the call did not fail");
+      } catch (const sf::error& e) {
+        CHECK(e.code() == code);
+        CHECK_THAT(e.what(), Catch::Contains(text));
+      }
+      CHECK(server.request_count() == 1);
+    }
   }
   SECTION("an HTTP error is reported as such, not reasked") {
     fake_server server(json::array({json{{"status", 400}, {"error", json{{"message", "bad model"}}}}}));

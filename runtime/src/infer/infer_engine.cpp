@@ -186,7 +186,7 @@ boost::asio::awaitable<infer_result> run_infer_schema(endpoint_io io, std::vecto
     if (completion.choices.empty())
       throw failure(errc::protocol, "the endpoint's answer has no choices; check the model name", attempts);
     const completion_choice& choice = completion.choices.front();
-    check_refusal_and_length(choice, options, attempts, "the schema", "give fewer or shorter samples");
+    check_stop_reasons(choice, options, attempts, "the schema", "give fewer or shorter samples");
     extracted_answer answer = extract_answer(choice, mode);
 
     proposal checked = check_proposal(answer.text, samples, kind, meta, options.extra_check);

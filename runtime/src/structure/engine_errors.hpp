@@ -43,11 +43,11 @@ inline std::string joined(const std::vector<std::string>& problems, std::size_t 
   return out;
 }
 
-// A refusal, or an answer cut off by max_tokens, ends the call: a reask cannot fix either.
-// `answer` names what was cut ("the answer"), `remedy` what the caller can do besides raising
-// max_tokens ("shorten the input").
-inline void check_refusal_and_length(const completion_choice& choice, const call_options& options, ledger& attempts,
-                                     std::string_view answer, std::string_view remedy) {
+// A refusal, an answer cut off by max_tokens or one stopped by the provider's content filter ends
+// the call: a reask cannot fix any of them. `answer` names what was cut ("the answer"), `remedy`
+// what the caller can do besides raising max_tokens ("shorten the input").
+inline void check_stop_reasons(const completion_choice& choice, const call_options& options, ledger& attempts,
+                               std::string_view answer, std::string_view remedy) {
   if (!choice.refusal.empty()) {
     last_attempt(attempts).error = make_error_code(errc::refusal);
     last_attempt(attempts).message = "refusal";
@@ -61,6 +61,14 @@ inline void check_refusal_and_length(const completion_choice& choice, const call
     throw failure(errc::length,
                   std::string(answer) + " was cut off by " + limit + " (finish_reason \"length\"); raise max_tokens or " +
                       std::string(remedy),
+                  attempts);
+  }
+  if (choice.finish_reason == "content_filter") {
+    last_attempt(attempts).error = make_error_code(errc::refusal);
+    last_attempt(attempts).message = "content filter";
+    throw failure(errc::refusal,
+                  "the provider's content filter stopped " + std::string(answer) +
+                      " (finish_reason \"content_filter\"); rephrase the input",
                   attempts);
   }
 }

@@ -40,18 +40,6 @@ chat_completion parse_or_fail(const transport_result& r, const ledger& attempts)
   }
 }
 
-// finish_reason "length", refusals and content filters end the call: a reask cannot fix them.
-void check_stop_reasons(const completion_choice& choice, const call_options& options, ledger& attempts) {
-  check_refusal_and_length(choice, options, attempts, "the answer", "shorten the input");
-  if (choice.finish_reason == "content_filter") {
-    last_attempt(attempts).error = make_error_code(errc::refusal);
-    last_attempt(attempts).message = "content filter";
-    throw failure(errc::refusal,
-                  "the provider's content filter stopped the answer (finish_reason \"content_filter\"); rephrase the input",
-                  attempts);
-  }
-}
-
 struct checked_answer {
   std::optional<json> value;
   std::vector<std::string> problems;  // "pointer: message" lines; empty when the value is valid
@@ -165,7 +153,7 @@ boost::asio::awaitable<structure_result<json>> run_structure(endpoint_io io, inp
       // The endpoint accepted a request in this mode: later calls to it start here.
       if (automatic && !schema_specific_fallback) remember_mode(io.base_url, mode);
       const completion_choice& choice = completion.choices.front();
-      check_stop_reasons(choice, options, attempts);
+      check_stop_reasons(choice, options, attempts, "the answer", "shorten the input");
       answer = extract_answer(choice, mode);
       checked = check_answer(answer.text, target, record);
       if (checked.problems.empty()) {
