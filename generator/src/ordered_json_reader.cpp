@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "ordered_json_reader.hpp"
 
+#include <algorithm>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -35,9 +37,14 @@ class bottom_up_builder {
     ojson object(ojson::value_t::object);
     auto& map = object.get_ref<ojson::object_t&>();
     map.reserve(members.size());
-    for (auto& [k, v] : members) {
-      auto [at, inserted] = map.emplace(k, std::move(v));  // moves v only when inserted
-      if (!inserted) at->second = std::move(v);
+    if (has_duplicate_key(members)) {
+      for (auto& [k, v] : members) {
+        auto [at, inserted] = map.emplace(k, std::move(v));  // moves v only when inserted
+        if (!inserted) at->second = std::move(v);
+      }
+    } else {
+      // ordered_map::emplace searches the keys before it appends: quadratic in a wide object.
+      for (auto& [k, v] : members) map.emplace_back(std::move(k), std::move(v));
     }
     return add(std::move(object));
   }
@@ -66,6 +73,15 @@ class bottom_up_builder {
     std::string key;                                     // objects: the key of the coming value
     ojson array;                                         // arrays
   };
+
+  static bool has_duplicate_key(const std::vector<std::pair<std::string, ojson>>& members) {
+    if (members.size() < 2) return false;
+    std::vector<std::string_view> keys;
+    keys.reserve(members.size());
+    for (const auto& member : members) keys.push_back(member.first);
+    std::sort(keys.begin(), keys.end());
+    return std::adjacent_find(keys.begin(), keys.end()) != keys.end();
+  }
 
   bool add(ojson value) {
     if (open_.empty()) root_ = std::move(value);

@@ -105,6 +105,24 @@ class name_hint {
   mutable bool spelled_ = false;
 };
 
+// A set of names for membership questions, as views into strings that outlive it.
+class sorted_names {
+ public:
+  sorted_names() = default;
+  explicit sorted_names(const std::vector<std::string>& names) : names_(names.begin(), names.end()) { sort(); }
+  // The keys of a JSON object.
+  explicit sorted_names(const ojson& object) {
+    names_.reserve(object.size());
+    for (auto it = object.begin(); it != object.end(); ++it) names_.push_back(it.key());
+    sort();
+  }
+  bool contains(std::string_view name) const { return std::binary_search(names_.begin(), names_.end(), name); }
+
+ private:
+  void sort() { std::sort(names_.begin(), names_.end()); }
+  std::vector<std::string_view> names_;
+};
+
 class loader {
  public:
   // `owned`, when given, is `doc` itself, handed over: the module takes it instead of a copy.
@@ -735,6 +753,10 @@ class loader {
     std::vector<std::string> required;
     if (req != s.end())
       for (const auto& r : *req) required.push_back(r.get<std::string>());
+    // Membership questions both ways (is this property required? has this required name a
+    // property?) answered by binary search: wide objects asked them property by property.
+    const sorted_names required_names(required);
+    const sorted_names property_names = props != s.end() && props->is_object() && !required.empty() ? sorted_names(*props) : sorted_names();
     std::vector<ir::member> out;
     out.reserve((props != s.end() ? props->size() : 0) + required.size());
     if (props != s.end()) {
@@ -749,7 +771,7 @@ class loader {
         ir::member m;
         m.json_name = it.key();
         m.name = members.unique(naming::member_name(it.key()), true);
-        m.required = std::find(required.begin(), required.end(), it.key()) != required.end();
+        m.required = required_names.contains(it.key());
         if (ps.is_object()) {
           const ojson& r = resolved(ps, pptr);
           m.description = description_of(ps);
@@ -778,7 +800,7 @@ class loader {
     }
     for (std::size_t i = 0; i < required.size(); ++i) {
       const auto& r = required[i];
-      if (props != s.end() && props->contains(r)) continue;
+      if (property_names.contains(r)) continue;
       // Required without a schema: present with any value.
       ir::member m;
       m.json_name = r;
