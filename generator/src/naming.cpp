@@ -143,13 +143,10 @@ std::string snake_case(std::string_view text) {
     }
   });
   // No "__" anywhere (reserved), no "_" at the end unless we add it on purpose later.
-  std::string collapsed;
-  for (char c : out) {
-    if (c == '_' && !collapsed.empty() && collapsed.back() == '_') continue;
-    collapsed += c;
-  }
-  while (!collapsed.empty() && collapsed.back() == '_') collapsed.pop_back();
-  return collapsed;
+  // In place: a second string per member name cost an allocation for long names.
+  out.erase(std::unique(out.begin(), out.end(), [](char a, char b) { return a == '_' && b == '_'; }), out.end());
+  while (!out.empty() && out.back() == '_') out.pop_back();
+  return out;
 }
 
 std::string type_name(std::string_view text) {

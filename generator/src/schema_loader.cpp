@@ -318,6 +318,8 @@ class loader {
     if (document_nodes_.empty()) {
       collect_document_nodes(doc_);
       std::sort(document_nodes_.begin(), document_nodes_.end(), std::less<const ojson*>());
+      // Every location the loader types is one of these nodes: the cache never rehashes.
+      cache_.reserve(document_nodes_.size());
     }
     return std::binary_search(document_nodes_.begin(), document_nodes_.end(), &node, std::less<const ojson*>());
   }
