@@ -2,6 +2,7 @@
 #include "ordered_json_reader.hpp"
 
 #include <algorithm>
+#include <iterator>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -12,7 +13,8 @@ namespace {
 using ojson = nlohmann::ordered_json;
 
 // A SAX handler for nlohmann's parser: open containers wait on a stack until they are complete,
-// then move into their parent.
+// then move into their parent. The stack's entries outlive the containers they held, so the
+// next container at the same depth reuses their vectors' room instead of growing new ones.
 class bottom_up_builder {
  public:
   bool null() { return add(ojson(nullptr)); }
@@ -24,16 +26,15 @@ class bottom_up_builder {
   bool binary(ojson::binary_t& v) { return add(ojson::binary(std::move(v))); }
 
   bool start_object(std::size_t /*size*/) {
-    open_.push_back({true, {}, {}, {}});
+    open(true);
     return true;
   }
   bool key(ojson::string_t& k) {
-    open_.back().key = std::move(k);
+    innermost().key = std::move(k);
     return true;
   }
   bool end_object() {
-    std::vector<std::pair<std::string, ojson>> members = std::move(open_.back().members);
-    open_.pop_back();
+    auto& members = innermost().members;
     ojson object(ojson::value_t::object);
     auto& map = object.get_ref<ojson::object_t&>();
     map.reserve(members.size());
@@ -46,16 +47,19 @@ class bottom_up_builder {
       // ordered_map::emplace searches the keys before it appends: quadratic in a wide object.
       for (auto& [k, v] : members) map.emplace_back(std::move(k), std::move(v));
     }
+    close();
     return add(std::move(object));
   }
 
   bool start_array(std::size_t /*size*/) {
-    open_.push_back({false, {}, {}, ojson::array()});
+    open(false);
     return true;
   }
   bool end_array() {
-    ojson array = std::move(open_.back().array);
-    open_.pop_back();
+    auto& items = innermost().items;
+    ojson array(ojson::value_t::array);
+    array.get_ref<ojson::array_t&>().assign(std::make_move_iterator(items.begin()), std::make_move_iterator(items.end()));
+    close();
     return add(std::move(array));
   }
 
@@ -68,29 +72,44 @@ class bottom_up_builder {
 
  private:
   struct open_container {
-    bool is_object;
+    bool is_object = false;
     std::vector<std::pair<std::string, ojson>> members;  // objects; a plain pair, so growing moves
     std::string key;                                     // objects: the key of the coming value
-    ojson array;                                         // arrays
+    std::vector<ojson> items;                            // arrays
   };
 
-  static bool has_duplicate_key(const std::vector<std::pair<std::string, ojson>>& members) {
+  void open(bool is_object) {
+    if (depth_ == open_.size()) open_.emplace_back();
+    open_container& c = open_[depth_++];
+    c.is_object = is_object;
+    c.members.clear();
+    c.items.clear();
+  }
+  void close() {
+    innermost().members.clear();  // moved-from values; their room stays for the next container
+    innermost().items.clear();
+    --depth_;
+  }
+  open_container& innermost() { return open_[depth_ - 1]; }
+
+  bool has_duplicate_key(const std::vector<std::pair<std::string, ojson>>& members) {
     if (members.size() < 2) return false;
-    std::vector<std::string_view> keys;
-    keys.reserve(members.size());
-    for (const auto& member : members) keys.push_back(member.first);
-    std::sort(keys.begin(), keys.end());
-    return std::adjacent_find(keys.begin(), keys.end()) != keys.end();
+    sorted_keys_.clear();
+    for (const auto& member : members) sorted_keys_.push_back(member.first);
+    std::sort(sorted_keys_.begin(), sorted_keys_.end());
+    return std::adjacent_find(sorted_keys_.begin(), sorted_keys_.end()) != sorted_keys_.end();
   }
 
   bool add(ojson value) {
-    if (open_.empty()) root_ = std::move(value);
-    else if (open_.back().is_object) open_.back().members.emplace_back(std::move(open_.back().key), std::move(value));
-    else open_.back().array.push_back(std::move(value));
+    if (depth_ == 0) root_ = std::move(value);
+    else if (innermost().is_object) innermost().members.emplace_back(std::move(innermost().key), std::move(value));
+    else innermost().items.push_back(std::move(value));
     return true;
   }
 
-  std::vector<open_container> open_;
+  std::vector<open_container> open_;  // [0, depth_) are open, the rest wait to be reused
+  std::size_t depth_ = 0;
+  std::vector<std::string_view> sorted_keys_;  // has_duplicate_key's scratch
   ojson root_;
 };
 

@@ -148,6 +148,9 @@ class loader {
         reserved_[child(child("", defs), it.key())] = type_names_.unique(naming::type_name(it.key()));
     }
 
+    collect_document_nodes(doc_);
+    std::sort(document_nodes_.begin(), document_nodes_.end(), std::less<const ojson*>());
+    locations_.resize(document_nodes_.size());
     type_expr root = type_of_ref("");
     if (root.k == kind::named && !root.nullable && root_has_own_type_ && mod_.types[root.ref].k != ir::named_type::kind::checked) {
       mod_.root = root.ref;
@@ -280,15 +283,17 @@ class loader {
   // reference finds the named type created for its target.
   // `node`, when the caller has it, is the document's node at `ptr` (saves walking the pointer).
   type_expr type_of_ref(const std::string& ptr, const name_hint* fallback_hint = nullptr, const ojson* node = nullptr) {
-    // One lookup claims the location: an empty entry means "being built". References into an
-    // unordered_map stay valid while it grows, so the entry can be filled in afterwards.
-    auto [entry, first_visit] = cache_.try_emplace(ptr);
-    std::optional<type_expr>& known = entry->second;
-    if (!first_visit) {
-      if (known) return *known;
+    if (!node) node = &at_pointer(ptr);
+    auto at = location_index(*node);
+    // Not a schema node (a $ref to a string, say): build reports it.
+    if (!at) return build(*node, ptr, fallback_hint ? *fallback_hint : name_hint(""), nullptr);
+    location& here = locations_[*at];
+    if (here.visited) {
+      if (here.type) return *here.type;
       warn("recursive reference through a schema that is neither an object nor a union; typed as nlohmann::json", ptr);
       return type_expr::of(kind::any);
     }
+    here.visited = true;
     auto reserved = reserved_.find(ptr);
     std::optional<name_hint> own_hint;
     const name_hint* hint = fallback_hint;
@@ -299,8 +304,8 @@ class loader {
       auto slash = ptr.find_last_of('/');
       hint = &own_hint.emplace(naming::type_name(slash == std::string::npos ? ptr : ptr.substr(slash + 1)));
     }
-    type_expr t = build(node ? *node : at_pointer(ptr), ptr, *hint, &ptr);
-    known = t;
+    type_expr t = build(*node, ptr, *hint, &here.type);
+    here.type = t;
     return t;
   }
 
@@ -310,18 +315,16 @@ class loader {
   // nodes), so asking whether `schema` is one is enough; walking `ptr` cost a linear key search
   // per level, per property.
   type_expr sub(const ojson& schema, const std::string& ptr, const name_hint& hint) {
-    if (is_document_node(schema)) return type_of_ref(ptr, &hint, &schema);
+    if (location_index(schema)) return type_of_ref(ptr, &hint, &schema);
     return build(schema, ptr, hint, nullptr);
   }
 
-  bool is_document_node(const ojson& node) {
-    if (document_nodes_.empty()) {
-      collect_document_nodes(doc_);
-      std::sort(document_nodes_.begin(), document_nodes_.end(), std::less<const ojson*>());
-      // Every location the loader types is one of these nodes: the cache never rehashes.
-      cache_.reserve(document_nodes_.size());
-    }
-    return std::binary_search(document_nodes_.begin(), document_nodes_.end(), &node, std::less<const ojson*>());
+  // Where `node` is among the document's nodes (objects, arrays, booleans), or nothing for a
+  // copy made by merging or a node that cannot be a schema.
+  std::optional<std::size_t> location_index(const ojson& node) const {
+    auto at = std::lower_bound(document_nodes_.begin(), document_nodes_.end(), &node, std::less<const ojson*>());
+    if (at == document_nodes_.end() || *at != &node) return std::nullopt;
+    return static_cast<std::size_t>(at - document_nodes_.begin());
   }
 
   void collect_document_nodes(const ojson& node) {
@@ -331,15 +334,16 @@ class loader {
     for (const auto& child_node : node) collect_document_nodes(child_node);
   }
 
-  // Creates a named type (before its content, so recursion can refer to it). `memo` is the
-  // document location this type is built for (a $ref target or the root), or null.
+  // Creates a named type (before its content, so recursion can refer to it). `memo`, when set,
+  // is the type slot of the document location `ptr` this type is built for (a $ref target or
+  // the root): filled at once, so a recursive reference finds this type.
   std::size_t new_named(ir::named_type::kind k, const ojson& s, const std::string& ptr, const name_hint& hint,
-                        const std::string* memo) {
+                        std::optional<type_expr>* memo) {
     ir::named_type nt;
     nt.k = k;
     nt.pointer = ptr;
     nt.description = description_of(s);
-    if (auto reserved = memo ? reserved_.find(*memo) : reserved_.end(); reserved != reserved_.end()) {
+    if (auto reserved = memo ? reserved_.find(ptr) : reserved_.end(); reserved != reserved_.end()) {
       nt.name = reserved->second;
     } else {
       std::string wanted = hint.text();
@@ -351,8 +355,8 @@ class loader {
     mod_.types.push_back(std::move(nt));
     std::size_t index = mod_.types.size() - 1;
     if (memo) {
-      if (memo->empty()) root_has_own_type_ = true;
-      cache_[*memo] = named(index);
+      if (ptr.empty()) root_has_own_type_ = true;
+      *memo = named(index);
     }
     return index;
   }
@@ -461,7 +465,7 @@ class loader {
 
   // The central dispatch: schema `s` found at `ptr`, named `hint` unless it has a title. `memo`
   // is set when `s` is the document node at that pointer (a $ref target or the root).
-  type_expr build(const ojson& s, const std::string& ptr, const name_hint& hint, const std::string* memo) {
+  type_expr build(const ojson& s, const std::string& ptr, const name_hint& hint, std::optional<type_expr>* memo) {
     if (s.is_boolean()) {
       if (!s.get<bool>()) warn("schema false allows no value; typed as nlohmann::json", ptr);
       return type_expr::of(kind::any);
@@ -519,7 +523,7 @@ class loader {
   }
 
   // A schema without $ref/allOf at its top.
-  type_expr build_resolved(const ojson& s, const std::string& ptr, const name_hint& hint, const std::string* memo) {
+  type_expr build_resolved(const ojson& s, const std::string& ptr, const name_hint& hint, std::optional<type_expr>* memo) {
     bool nullable = false;
     if (auto n = s.find("nullable"sv); n != s.end() && n->is_boolean() && n->get<bool>()) nullable = true;
 
@@ -661,7 +665,7 @@ class loader {
   }
 
   // {"type": "null"}, {"const": null}, {"enum": [null]}: nlohmann::json that must hold null.
-  type_expr only_null(const ojson& s, const std::string& ptr, const name_hint& hint, const std::string* memo) {
+  type_expr only_null(const ojson& s, const std::string& ptr, const name_hint& hint, std::optional<type_expr>* memo) {
     std::size_t index = new_named(ir::named_type::kind::checked, s, ptr, hint, memo);
     mod_.types[index].target = type_expr::of(kind::any);
     mod_.types[index].allowed.push_back(nullptr);
@@ -687,7 +691,7 @@ class loader {
     return type_expr::of(kind::any);
   }
 
-  type_expr make_enum(const ojson& s, const std::string& ptr, const name_hint& hint, const std::string* memo,
+  type_expr make_enum(const ojson& s, const std::string& ptr, const name_hint& hint, std::optional<type_expr>* memo,
                       const std::vector<std::string>& values) {
     std::size_t index = new_named(ir::named_type::kind::enumeration, s, ptr, hint, memo);
     naming::scope names;
@@ -730,7 +734,7 @@ class loader {
     return t;
   }
 
-  type_expr build_object(const ojson& s, const std::string& ptr, const name_hint& hint, const std::string* memo) {
+  type_expr build_object(const ojson& s, const std::string& ptr, const name_hint& hint, std::optional<type_expr>* memo) {
     auto props = s.find("properties"sv);
     auto extra = s.find("additionalProperties"sv);
     auto req = s.find("required"sv);
@@ -905,7 +909,14 @@ class loader {
   // Looked up by JSON pointer, never iterated: hashed.
   std::unordered_map<std::string, std::string> reserved_;  // pointer -> reserved type name (root, $defs keys)
   bool root_has_own_type_ = false;  // the root's schema made a named type of its own
-  std::unordered_map<std::string, std::optional<type_expr>> cache_;  // empty while being built
+  // What the loader knows of each document location, by its index in document_nodes_: whether
+  // it is being built or done, and its type once known (or once a named type stands for it).
+  // Indexed rather than hashed by pointer text: no string copy and no hashing per subschema.
+  struct location {
+    bool visited = false;
+    std::optional<type_expr> type;
+  };
+  std::vector<location> locations_;
   // Objects, arrays and booleans of doc_, by address, sorted: filled once, then only searched,
   // so a sorted vector (one allocation) beats a hash set (one per node).
   std::vector<const ojson*> document_nodes_;
