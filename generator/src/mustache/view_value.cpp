@@ -3,6 +3,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cassert>
+
 namespace schemaforge::gen::mustache {
 
 view_value view_value::list(const std::vector<std::string>& strings) {
@@ -34,6 +36,7 @@ view_value view_value::reference_to(const view_value& target) {
 
 void view_value::add(view_key key, view_value value) {
   if (k_ == kind::null) k_ = kind::object;
+  assert(find(key.text, key.hash) == nullptr && "add() appends a new member; use operator[] to replace one");
   members_.push_back({std::string(key.text), std::move(value)});
   key_hashes_.push_back(key.hash);
 }
