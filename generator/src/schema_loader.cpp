@@ -65,6 +65,18 @@ std::string percent_decode(std::string_view s) {
 
 bool is_schema_value(const ojson& v) { return v.is_object() || v.is_boolean(); }
 
+// The value of `key` in `s`, or null when `s` is not an object or lacks it. A plain loop over the
+// object's members: the loader asks some fifteen such questions per subschema, and
+// basic_json::find pays for its iterator machinery (begin, end, comparison) on every one.
+const ojson* member(const ojson& s, std::string_view key) {
+  if (!s.is_object()) return nullptr;
+  for (const auto& [name, value] : s.get_ref<const ojson::object_t&>())
+    if (name == key) return &value;
+  return nullptr;
+}
+
+bool has(const ojson& s, std::string_view key) { return member(s, key) != nullptr; }
+
 // The text of a JSON string without copying it; a non-string throws what get<std::string>() throws.
 std::string_view string_of(const ojson& v) {
   if (!v.is_string()) (void)v.get<std::string>();  // throws nlohmann's "type must be string"
@@ -134,7 +146,7 @@ class loader {
     if (!is_schema_value(doc_)) fail("a schema must be a JSON object or a boolean; wrap it in {...}", "");
     std::string root_name = naming::type_name(stem);
     if (doc_.is_object()) {
-      if (auto t = doc_.find("title"sv); t != doc_.end() && t->is_string() && !naming::pascal_case(t->get<std::string>()).empty())
+      if (const ojson* t = member(doc_, "title"); t && t->is_string() && !naming::pascal_case(t->get<std::string>()).empty())
         root_name = naming::type_name(t->get<std::string>());
     }
     reserved_[""] = type_names_.unique(root_name);
@@ -200,8 +212,8 @@ class loader {
 
   static std::string description_of(const ojson& s) {
     if (!s.is_object()) return "";
-    auto d = s.find("description"sv);
-    return d != s.end() && d->is_string() ? d->get<std::string>() : "";
+    const ojson* d = member(s, "description");
+    return d && d->is_string() ? d->get<std::string>() : "";
   }
 
   // Resolves a $ref string to a JSON pointer into this document.
@@ -210,7 +222,7 @@ class loader {
     auto hash = ref.find('#');
     std::string base = hash == std::string::npos ? ref : ref.substr(0, hash);
     if (!base.empty()) {
-      std::string id = doc_.is_object() && doc_.contains("$id"sv) && doc_["$id"].is_string() ? doc_["$id"].get<std::string>() : "";
+      std::string id = doc_.is_object() && has(doc_, "$id") && doc_["$id"].is_string() ? doc_["$id"].get<std::string>() : "";
       if (id.empty() || (id != base && id.substr(0, id.find('#')) != base))
         fail("$ref \"" + ref + "\" points outside this file; only local references (#/$defs/..., #/definitions/...) are supported, so inline the referenced schema",
              child(at, "$ref"));
@@ -237,7 +249,7 @@ class loader {
 
   bool find_anchor(const ojson& node, const std::string& ptr, const std::string& name, std::string& found) {
     if (node.is_object()) {
-      if (auto a = node.find("$anchor"sv); a != node.end() && a->is_string() && *a == name) {
+      if (const ojson* a = member(node, "$anchor"); a && a->is_string() && *a == name) {
         found = ptr;
         return true;
       }
@@ -347,7 +359,7 @@ class loader {
       nt.name = reserved->second;
     } else {
       std::string wanted = hint.text();
-      if (auto t = s.find("title"sv); t != s.end() && t->is_string() && !naming::pascal_case(t->get<std::string>()).empty())
+      if (const ojson* t = member(s, "title"); t && t->is_string() && !naming::pascal_case(t->get<std::string>()).empty())
         wanted = naming::type_name(t->get<std::string>());
       if (wanted.empty()) wanted = "Unnamed";
       nt.name = type_names_.unique(wanted);
@@ -376,12 +388,12 @@ class loader {
       if (t == "null") nullable = true;
       else if (std::find(out.begin(), out.end(), t) == out.end()) out.push_back(t);
     };
-    if (auto t = s.find("type"sv); t != s.end()) {
+    if (const ojson* t = member(s, "type"); t) {
       if (t->is_string()) add(string_of(*t));
       else for (const auto& v : *t) add(string_of(v));
     } else {
-      bool object_like = s.contains("properties"sv) || s.contains("additionalProperties"sv) || s.contains("required"sv);
-      bool array_like = s.contains("items"sv) || s.contains("prefixItems"sv);
+      bool object_like = has(s, "properties") || has(s, "additionalProperties") || has(s, "required");
+      bool array_like = has(s, "items") || has(s, "prefixItems");
       if (object_like) add("object");
       if (array_like) add("array");
     }
@@ -396,7 +408,7 @@ class loader {
   const ojson& resolved(const ojson& s, const std::string& ptr, int depth = 0) {
     if (depth > 64) fail("$ref/allOf nesting is more than 64 deep (a reference cycle without an object?)", ptr);
     if (!s.is_object()) return s;
-    if (auto r = s.find("$ref"sv); r != s.end() && r->is_string()) {
+    if (const ojson* r = member(s, "$ref"); r && r->is_string()) {
       std::string target = resolve(r->get<std::string>(), ptr);
       const ojson& base = resolved(at_pointer(target), target, depth + 1);
       if (s.size() == 1) return base;
@@ -404,7 +416,7 @@ class loader {
       rest.erase("$ref");
       return merged_.emplace_back(merge(base, rest, ptr, depth));
     }
-    if (auto a = s.find("allOf"sv); a != s.end() && a->is_array()) {
+    if (const ojson* a = member(s, "allOf"); a && a->is_array()) {
       ojson out = s;
       out.erase("allOf");
       for (std::size_t i = 0; i < a->size(); ++i) out = merge(out, resolved((*a)[i], child(child(ptr, "allOf"), i), depth + 1), ptr, depth);
@@ -474,9 +486,9 @@ class loader {
     check_keywords(s, ptr, warnings_, file_);
 
     bool nullable = false;
-    if (auto n = s.find("nullable"sv); n != s.end() && n->get<bool>()) nullable = true;
+    if (const ojson* n = member(s, "nullable"); n && n->get<bool>()) nullable = true;
 
-    if (auto r = s.find("$ref"sv); r != s.end()) {
+    if (const ojson* r = member(s, "$ref"); r) {
       std::string target = resolve(r->get<std::string>(), ptr);
       bool shaped = false;
       for (auto it = s.begin(); it != s.end(); ++it)
@@ -491,12 +503,12 @@ class loader {
       // Keywords beside $ref (2020-12) add to it: same as allOf [target, rest].
       return build(resolved(s, ptr), ptr, hint, memo);
     }
-    if (auto a = s.find("allOf"sv); a != s.end()) {
+    if (const ojson* a = member(s, "allOf"); a) {
       // allOf: [{$ref}] plus annotations keeps the referenced type and its name.
       bool only_annotations = true;
       for (auto it = s.begin(); it != s.end(); ++it)
         if (it.key() != "allOf" && it.key() != "nullable" && !is_annotation(it.key())) only_annotations = false;
-      if (only_annotations && a->size() == 1 && (*a)[0].is_object() && (*a)[0].size() == 1 && (*a)[0].contains("$ref"sv)) {
+      if (only_annotations && a->size() == 1 && (*a)[0].is_object() && (*a)[0].size() == 1 && has((*a)[0], "$ref")) {
         type_expr t = build((*a)[0], child(child(ptr, "allOf"), 0), hint, nullptr);
         t.nullable = t.nullable || nullable;
         return t;
@@ -516,33 +528,33 @@ class loader {
 
   bool is_null_schema(const ojson& s) {
     if (!s.is_object()) return false;
-    if (auto t = s.find("type"sv); t != s.end() && *t == "null") return true;
-    if (auto c = s.find("const"sv); c != s.end() && c->is_null()) return true;
-    if (auto e = s.find("enum"sv); e != s.end() && e->is_array() && e->size() == 1 && (*e)[0].is_null()) return true;
+    if (const ojson* t = member(s, "type"); t && *t == "null") return true;
+    if (const ojson* c = member(s, "const"); c && c->is_null()) return true;
+    if (const ojson* e = member(s, "enum"); e && e->is_array() && e->size() == 1 && (*e)[0].is_null()) return true;
     return false;
   }
 
   // A schema without $ref/allOf at its top.
   type_expr build_resolved(const ojson& s, const std::string& ptr, const name_hint& hint, std::optional<type_expr>* memo) {
     bool nullable = false;
-    if (auto n = s.find("nullable"sv); n != s.end() && n->is_boolean() && n->get<bool>()) nullable = true;
+    if (const ojson* n = member(s, "nullable"); n && n->is_boolean() && n->get<bool>()) nullable = true;
 
     // anyOf / oneOf: a union, with `null` branches turned into nullability.
     for (std::string_view key : {"oneOf"sv, "anyOf"sv}) {
-      auto u = s.find(key);
-      if (u == s.end()) continue;
+      const ojson* u = member(s, key);
+      if (!u) continue;
       std::string uptr = child(ptr, key);
       ojson base = s;
       base.erase(key);
       for (const char* k : {"title", "description", "$comment", "default", "examples", "$id", "$schema", "$defs",
                             "definitions", "nullable", "$anchor"})
         base.erase(k);
-      if (s.contains("oneOf"sv) && s.contains("anyOf"sv)) warn("both oneOf and anyOf: only oneOf is used for typing", child(ptr, "anyOf"));
+      if (has(s, "oneOf") && has(s, "anyOf")) warn("both oneOf and anyOf: only oneOf is used for typing", child(ptr, "anyOf"));
       std::vector<std::pair<ojson, std::string>> branches;
       for (std::size_t i = 0; i < u->size(); ++i) {
         const ojson& b = (*u)[i];
         std::string bptr = child(uptr, i);
-        if (is_null_schema(b) || (b.is_object() && b.contains("$ref"sv) && is_null_schema(resolved(b, bptr)))) {
+        if (is_null_schema(b) || (b.is_object() && has(b, "$ref") && is_null_schema(resolved(b, bptr)))) {
           nullable = true;
           continue;
         }
@@ -565,8 +577,8 @@ class loader {
       bool all_strings = true;
       for (auto& [b, bptr] : branches) {
         const ojson& r = resolved(b, bptr);
-        if (r.is_object() && r.contains("const"sv) && r["const"].is_string()) strings.push_back(r["const"].get<std::string>());
-        else if (r.is_object() && r.contains("enum"sv) && std::all_of(r["enum"].begin(), r["enum"].end(), [](const ojson& v) { return v.is_string(); }))
+        if (r.is_object() && has(r, "const") && r["const"].is_string()) strings.push_back(r["const"].get<std::string>());
+        else if (r.is_object() && has(r, "enum") && std::all_of(r["enum"].begin(), r["enum"].end(), [](const ojson& v) { return v.is_string(); }))
           for (auto& v : r["enum"]) strings.push_back(v.get<std::string>());
         else all_strings = false;
       }
@@ -592,7 +604,7 @@ class loader {
 
     std::vector<std::string_view> types = json_types(s, nullable);
 
-    if (auto e = s.find("enum"sv); e != s.end()) {
+    if (const ojson* e = member(s, "enum"); e) {
       std::vector<std::string> strings;
       bool all_strings = true;
       ojson allowed = ojson::array();
@@ -617,7 +629,7 @@ class loader {
       for (auto& v : allowed) mod_.types[index].allowed.push_back(v);
       return named(index, nullable);
     }
-    if (auto c = s.find("const"sv); c != s.end()) {
+    if (const ojson* c = member(s, "const"); c) {
       if (c->is_null()) return only_null(s, ptr, hint, memo);
       std::size_t index = new_named(ir::named_type::kind::checked, s, ptr, hint, memo);
       mod_.types[index].target = base_of_values(ojson::array({*c}));
@@ -640,7 +652,7 @@ class loader {
       return named(index, nullable);
     }
 
-    if (types.empty() && nullable && s.contains("type"sv)) return only_null(s, ptr, hint, memo);
+    if (types.empty() && nullable && has(s, "type")) return only_null(s, ptr, hint, memo);
     type_expr out;
     std::string_view t = types.empty() ? "" : types[0];
     if (t.empty()) {
@@ -704,22 +716,22 @@ class loader {
   }
 
   type_expr build_array(const ojson& s, const std::string& ptr, const name_hint& hint) {
-    auto prefix = s.find("prefixItems"sv);
-    auto items = s.find("items"sv);
+    const ojson* prefix = member(s, "prefixItems");
+    const ojson* items = member(s, "items");
     const ojson* tuple_items = nullptr;
     std::string tuple_ptr;
     bool exact = false;
-    if (prefix != s.end()) {
-      tuple_items = &*prefix;
+    if (prefix) {
+      tuple_items = prefix;
       tuple_ptr = child(ptr, "prefixItems");
-      if (items != s.end()) {
+      if (items) {
         if (items->is_boolean() && !items->get<bool>()) exact = true;
         else warn("items after prefixItems are not typed; values past the tuple are ignored when reading", child(ptr, "items"));
       }
-    } else if (items != s.end() && items->is_array()) {
-      tuple_items = &*items;
+    } else if (items && items->is_array()) {
+      tuple_items = items;
       tuple_ptr = child(ptr, "items");
-      if (auto ai = s.find("additionalItems"sv); ai != s.end() && ai->is_boolean() && !ai->get<bool>()) exact = true;
+      if (const ojson* ai = member(s, "additionalItems"); ai && ai->is_boolean() && !ai->get<bool>()) exact = true;
     }
     if (tuple_items) {
       type_expr t = type_expr::of(kind::tuple);
@@ -729,27 +741,27 @@ class loader {
       return t;
     }
     type_expr t = type_expr::of(kind::array);
-    if (items == s.end() || (items->is_boolean() && items->get<bool>())) t.args.push_back(type_expr::of(kind::any));
+    if (!items || (items->is_boolean() && items->get<bool>())) t.args.push_back(type_expr::of(kind::any));
     else t.args.push_back(sub(*items, child(ptr, "items"), name_hint(hint, "Item", false)));
     return t;
   }
 
   type_expr build_object(const ojson& s, const std::string& ptr, const name_hint& hint, std::optional<type_expr>* memo) {
-    auto props = s.find("properties"sv);
-    auto extra = s.find("additionalProperties"sv);
-    auto req = s.find("required"sv);
-    bool has_props = props != s.end() && !props->empty();
-    bool has_required = req != s.end() && !req->empty();
+    const ojson* props = member(s, "properties");
+    const ojson* extra = member(s, "additionalProperties");
+    const ojson* req = member(s, "required");
+    bool has_props = props && !props->empty();
+    bool has_required = req && !req->empty();
     if (!has_props && !has_required) {
-      if (extra != s.end() && extra->is_object()) {
+      if (extra && extra->is_object()) {
         type_expr m = type_expr::of(kind::map);
         m.args.push_back(sub(*extra, child(ptr, "additionalProperties"), name_hint(hint, "Value", false)));
         return m;
       }
-      if (extra == s.end() || extra->get<bool>()) return type_expr::of(kind::any_object);
+      if (!extra || extra->get<bool>()) return type_expr::of(kind::any_object);
       // additionalProperties false and no properties: the empty object, an empty struct.
     }
-    if (extra != s.end() && extra->is_object())
+    if (extra && extra->is_object())
       warn("additionalProperties beside properties: the struct keeps only the listed properties", child(ptr, "additionalProperties"));
 
     std::size_t index = new_named(ir::named_type::kind::structure, s, ptr, hint, memo);
@@ -757,15 +769,15 @@ class loader {
     naming::scope members;
     members.reserve("json_schema");
     std::vector<std::string> required;
-    if (req != s.end())
+    if (req)
       for (const auto& r : *req) required.push_back(r.get<std::string>());
     // Membership questions both ways (is this property required? has this required name a
     // property?) answered by binary search: wide objects asked them property by property.
     const sorted_names required_names(required);
-    const sorted_names property_names = props != s.end() && props->is_object() && !required.empty() ? sorted_names(*props) : sorted_names();
+    const sorted_names property_names = props && props->is_object() && !required.empty() ? sorted_names(*props) : sorted_names();
     std::vector<ir::member> out;
-    out.reserve((props != s.end() ? props->size() : 0) + required.size());
-    if (props != s.end()) {
+    out.reserve((props ? props->size() : 0) + required.size());
+    if (props) {
       const std::string props_ptr = child(ptr, "properties");
       for (auto it = props->begin(); it != props->end(); ++it) {
         std::string pptr = child(props_ptr, it.key());
@@ -783,17 +795,17 @@ class loader {
           m.description = description_of(ps);
           if (m.description.empty()) m.description = description_of(r);
           m.constraints = constraints_of(r.is_object() ? r : ps);
-          if (auto d = ps.find("default"sv); d != ps.end()) m.default_value = *d;
-          else if (r.is_object() && r.contains("default"sv)) m.default_value = r["default"];
+          if (const ojson* d = member(ps, "default"); d) m.default_value = *d;
+          else if (r.is_object() && has(r, "default")) m.default_value = r["default"];
           // A const property (typical discriminator) keeps its primitive type and is checked.
-          bool plain_const = ps.contains("const"sv) && !ps.contains("$ref"sv) && !ps.contains("enum"sv) &&
-                             !ps.contains("anyOf"sv) && !ps.contains("oneOf"sv) && !ps.contains("allOf"sv) &&
+          bool plain_const = has(ps, "const") && !has(ps, "$ref") && !has(ps, "enum") &&
+                             !has(ps, "anyOf") && !has(ps, "oneOf") && !has(ps, "allOf") &&
                              !ps["const"].is_null();
           if (plain_const) {
             check_keywords(ps, pptr, warnings_, file_);
             m.const_value = ps["const"];
             m.type = base_of_values(ojson::array({ps["const"]}));
-            if (auto n = ps.find("nullable"sv); n != ps.end() && n->get<bool>()) m.type.nullable = true;
+            if (const ojson* n = member(ps, "nullable"); n && n->get<bool>()) m.type.nullable = true;
             m.pointer = std::move(pptr);
             out.push_back(std::move(m));
             continue;
