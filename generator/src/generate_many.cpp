@@ -43,11 +43,13 @@ std::vector<header_outcome> generate_headers_into(const std::string& output_dir,
 }
 
 void write_headers(const std::string& output_dir, const std::vector<generated_header>& headers, unsigned threads) {
-  std::vector<std::exception_ptr> errors(headers.size());
-  detail::parallel_for(headers.size(), threads, [&](std::size_t i) {
-    if (headers[i].up_to_date) return;
+  std::vector<const generated_header*> to_write;  // no threads started when every header is up to date
+  for (const generated_header& header : headers)
+    if (!header.up_to_date) to_write.push_back(&header);
+  std::vector<std::exception_ptr> errors(to_write.size());
+  detail::parallel_for(to_write.size(), threads, [&](std::size_t i) {
     try {
-      write_file_if_changed((std::filesystem::path(output_dir) / headers[i].file_name).string(), headers[i].text);
+      write_file_if_changed((std::filesystem::path(output_dir) / to_write[i]->file_name).string(), to_write[i]->text);
     } catch (...) {
       errors[i] = std::current_exception();
     }
