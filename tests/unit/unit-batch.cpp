@@ -2,6 +2,7 @@
 // async_batch_structure / async_map / the blocking twins against the fake server: 1,000+ items
 // with seeded random 5xx and 429 faults, input order, stop_on_first_error, cancellation, and the
 // endpoint's RPM limit measured from the server's own arrival timestamps.
+#include "client_options_for.hpp"
 #include "fake_server.hpp"
 #include "structure_test_types.hpp"
 
@@ -18,6 +19,7 @@
 
 using nlohmann::json;
 using schemaforge::testing::fake_server;
+using schemaforge::testing::options_for;
 namespace asio = boost::asio;
 namespace sf = schemaforge;
 
@@ -26,14 +28,6 @@ namespace {
 // The fake server echoes the last message, so an input that is JSON comes back as its own answer:
 // every item's value names the item.
 const json counter_schema = json::parse(R"({"type": "object", "properties": {"n": {"type": "integer"}}, "required": ["n"]})");
-
-sf::client_options options_for(const fake_server& server) {
-  sf::client_options o;
-  o.base_url = server.base_url();
-  o.model = "fake-model";
-  o.max_retries = 0;
-  return o;
-}
 
 std::vector<sf::input> counter_inputs(int count) {
   std::vector<sf::input> inputs;

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#include "client_options_for.hpp"
 #include "fake_server.hpp"
 
 #include <schemaforge/chat.hpp>
@@ -11,18 +12,11 @@
 
 using nlohmann::json;
 using schemaforge::testing::fake_server;
+using schemaforge::testing::options_for;
 namespace asio = boost::asio;
 namespace sf = schemaforge;
 
 namespace {
-
-sf::client_options options_for(const fake_server& server) {
-  sf::client_options o;
-  o.base_url = server.base_url();
-  o.model = "fake-model";
-  o.max_retries = 0;
-  return o;
-}
 
 }  // namespace
 

@@ -2,6 +2,7 @@
 // async_infer_schema / infer_schema against the fake OpenAI server: the answer is held to the
 // meta-schema, to an injected check and to the samples; reasks carry the errors; the report says
 // what was wrong with every answer; the budget ends the call with a clear error.
+#include "client_options_for.hpp"
 #include "fake_server.hpp"
 #include "infer/infer_engine.hpp"
 
@@ -18,17 +19,10 @@
 
 using nlohmann::json;
 using schemaforge::testing::fake_server;
+using schemaforge::testing::options_for;
 namespace sf = schemaforge;
 
 namespace {
-
-sf::client_options options_for(const fake_server& server) {
-  sf::client_options o;
-  o.base_url = server.base_url();
-  o.model = "fake-model";
-  o.max_retries = 0;
-  return o;
-}
 
 json answer(const std::string& content, int prompt_tokens = 100, int completion_tokens = 40) {
   return json{{"content", content},

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#include "client_options_for.hpp"
 #include "fake_server.hpp"
 #include "structure_test_types.hpp"
 
@@ -21,6 +22,7 @@
 
 using nlohmann::json;
 using schemaforge::testing::fake_server;
+using schemaforge::testing::options_for;
 namespace asio = boost::asio;
 namespace sf = schemaforge;
 using kind = sf::structure_stream_event::kind;
@@ -28,14 +30,6 @@ using kind = sf::structure_stream_event::kind;
 namespace {
 
 const json person_schema = json::parse(structure_test::Person::json_schema());
-
-sf::client_options options_for(const fake_server& server, int max_retries = 0) {
-  sf::client_options o;
-  o.base_url = server.base_url();
-  o.model = "fake-model";
-  o.max_retries = max_retries;
-  return o;
-}
 
 sf::structure_options mode(sf::structure_mode m, int max_reasks = 2) {
   sf::structure_options o;

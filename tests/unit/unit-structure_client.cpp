@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // async_structure / structure against the fake OpenAI server: every completion token, what the
 // server received, repair, reasks, stop reasons, auto-mode fallback, cancellation, deadline.
+#include "client_options_for.hpp"
 #include "fake_server.hpp"
 #include "structure/mode_memory.hpp"
 #include "structure_test_types.hpp"
@@ -30,12 +31,10 @@ namespace {
 
 const json person_schema = json::parse(Person::json_schema());
 
-sf::client_options options_for(const fake_server& server) {
-  sf::client_options o;
-  o.base_url = server.base_url();
+// The shared options, plus a key that must never be printed.
+sf::client_options keyed_options_for(const fake_server& server) {
+  sf::client_options o = sf::testing::options_for(server);
   o.api_key = "sk-test-never-printed";
-  o.model = "fake-model";
-  o.max_retries = 0;
   return o;
 }
 
@@ -48,7 +47,7 @@ sf::structure_options in_mode(sf::structure_mode m) {
 // Runs a blocking call and returns its error (the call must fail).
 sf::error failure_of(const fake_server& server, sf::structure_options options) {
   asio::io_context io;
-  sf::client c(io.get_executor(), options_for(server));
+  sf::client c(io.get_executor(), keyed_options_for(server));
   try {
     sf::structure<Person>(c, "Ada Lovelace, 36", options);
   } catch (const sf::error& e) {
@@ -65,7 +64,7 @@ json request_body(const fake_server& server, std::size_t i) { return server.requ
 TEST_CASE("completion tokens", "[structure][client]") {
   fake_server server(json::array({json{{"content", R"({"name": "Ada", "age": 36})"}}}));
   asio::io_context io;
-  sf::client c(io.get_executor(), options_for(server));
+  sf::client c(io.get_executor(), keyed_options_for(server));
 
   SECTION("use_awaitable, typed") {
     std::optional<sf::structure_result<Person>> result;
@@ -136,7 +135,7 @@ TEST_CASE("repair, reasks and stop reasons against the fake server", "[structure
   SECTION("fenced JSON with prose is repaired without a reask") {
     server.push(json{{"content", "Sure:\n```json\n{\"name\": \"Ada\", \"age\": 36}\n```"}});
     asio::io_context io;
-    sf::client c(io.get_executor(), options_for(server));
+    sf::client c(io.get_executor(), keyed_options_for(server));
     auto r = sf::structure<Person>(c, "Ada", in_mode(sf::structure_mode::prompt));
     CHECK(r.value.name == "Ada");
     CHECK(server.request_count() == 1);
@@ -146,7 +145,7 @@ TEST_CASE("repair, reasks and stop reasons against the fake server", "[structure
     server.push(json{{"content", R"({"name": "Ada", "age": "36"})"}});
     server.push(json{{"content", R"({"name": "Ada", "age": 36})"}});
     asio::io_context io;
-    sf::client c(io.get_executor(), options_for(server));
+    sf::client c(io.get_executor(), keyed_options_for(server));
     auto r = sf::structure<Person>(c, "Ada", in_mode(sf::structure_mode::json));
     CHECK(r.value.age == 36);
     REQUIRE(server.request_count() == 2);
@@ -171,7 +170,7 @@ TEST_CASE("repair, reasks and stop reasons against the fake server", "[structure
   SECTION("tools mode: the forced call's arguments are the answer") {
     server.push(json{{"tool_arguments", R"({"name": "Ada", "age": 36, "email": null})"}, {"tool_name", "Person"}});
     asio::io_context io;
-    sf::client c(io.get_executor(), options_for(server));
+    sf::client c(io.get_executor(), keyed_options_for(server));
     auto r = sf::structure<Person>(c, "Ada", in_mode(sf::structure_mode::tools));
     CHECK_FALSE(r.value.email);
     json body = request_body(server, 0);
@@ -199,7 +198,7 @@ TEST_CASE("repair, reasks and stop reasons against the fake server", "[structure
                      {"error", json{{"message", "You exceeded your current quota"}, {"type", "insufficient_quota"},
                                     {"code", "insufficient_quota"}}}});
     asio::io_context io;
-    auto o = options_for(server);
+    auto o = keyed_options_for(server);
     o.max_retries = 3;
     sf::client c(io.get_executor(), o);
     try {
@@ -221,7 +220,7 @@ TEST_CASE("auto mode falls back and remembers per endpoint", "[structure][client
   server.push(json{{"tool_arguments", R"({"name": "Ada", "age": 36})"}});
   server.push(json{{"tool_arguments", R"({"name": "Bo", "age": 5})"}});
   asio::io_context io;
-  sf::client c(io.get_executor(), options_for(server));
+  sf::client c(io.get_executor(), keyed_options_for(server));
   auto first = sf::structure<Person>(c, "Ada");
   CHECK(first.mode == sf::structure_mode::tools);
   REQUIRE(server.request_count() == 2);
@@ -230,7 +229,7 @@ TEST_CASE("auto mode falls back and remembers per endpoint", "[structure][client
   CHECK_FALSE(request_body(server, 1).contains("response_format"));
 
   // A second client of the same endpoint starts with the remembered mode.
-  sf::client again(io.get_executor(), options_for(server));
+  sf::client again(io.get_executor(), keyed_options_for(server));
   auto second = sf::structure<Person>(again, "Bo");
   CHECK(second.value.name == "Bo");
   REQUIRE(server.request_count() == 3);
@@ -242,7 +241,7 @@ TEST_CASE("cancellation and deadline", "[structure][client]") {
   fake_server server;
   server.set_default(json{{"delay_ms", 3000}, {"content", R"({"name": "Ada", "age": 36})"}});
   asio::io_context io;
-  sf::client c(io.get_executor(), options_for(server));
+  sf::client c(io.get_executor(), keyed_options_for(server));
 
   SECTION("a cancellation slot ends the call with errc::cancelled") {
     asio::cancellation_signal signal;
