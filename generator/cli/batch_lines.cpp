@@ -144,4 +144,10 @@ std::vector<input_line> read_input_strictly(const std::string& path) {
   return lines;
 }
 
+void fail_if_items_failed(std::size_t failed, std::size_t total, const std::string& output_path) {
+  if (failed != 0)
+    throw command_failure(exit_work_failed, std::to_string(failed) + " of " + std::to_string(total) +
+                                                " items failed; their lines say why (" + output_path + ")");
+}
+
 }  // namespace schemaforge::cli

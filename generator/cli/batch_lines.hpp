@@ -68,6 +68,10 @@ class output_file {
   std::FILE* file_ = nullptr;
 };
 
+// Ends a run (batch or batch import) whose `failed` items of `total` failed: exit 1, pointing at
+// OUT, whose lines say why. Returns when none failed.
+void fail_if_items_failed(std::size_t failed, std::size_t total, const std::string& output_path);
+
 // {"id": ..., "ok": false, "error": {"type": ..., "message": ...}}
 std::string failed_line(const nlohmann::json& id, const std::string& type, const std::string& message);
 // The ok line (value, attempts, usage) or the failed line of an item.

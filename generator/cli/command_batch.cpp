@@ -173,9 +173,7 @@ void run_batch(const batch_cli_options& o) {
   if (interrupted)
     throw command_failure(exit_work_failed, "interrupted; unfinished items are written as cancelled, run again with --resume (" +
                                                 o.output_path + ")");
-  if (failed != 0)
-    throw command_failure(exit_work_failed, std::to_string(failed) + " of " + std::to_string(lines.size()) +
-                                                " items failed; their lines say why (" + o.output_path + ")");
+  fail_if_items_failed(failed, lines.size(), o.output_path);
 }
 
 }  // namespace

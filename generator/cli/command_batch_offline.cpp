@@ -274,9 +274,7 @@ void run_import(const import_options& o) {
     context.run();
     if (failure) std::rethrow_exception(failure);
   }
-  if (failed != 0)
-    throw command_failure(exit_work_failed, std::to_string(failed) + " of " + std::to_string(lines.size()) +
-                                                " items failed; their lines say why (" + o.output_path + ")");
+  fail_if_items_failed(failed, lines.size(), o.output_path);
 }
 
 }  // namespace
