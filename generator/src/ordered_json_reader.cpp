@@ -2,7 +2,12 @@
 #include "ordered_json_reader.hpp"
 
 #include <algorithm>
+#include <cerrno>
+#include <clocale>
+#include <cmath>
+#include <cstdlib>
 #include <iterator>
+#include <optional>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -113,9 +118,194 @@ class bottom_up_builder {
   ojson root_;
 };
 
+// A reader for plain JSON text, feeding the same builder as nlohmann's parser does: ASCII only,
+// no \u escapes, no byte order mark, finite numbers, nesting up to a bound. It gives up (returns false) on
+// anything else, valid or not, and nlohmann's parser then reads the text from the start, with its
+// own results and its own error messages. What it does read it reads as nlohmann does: the same
+// whitespace, literals and escapes, integers through strtoull/strtoll with the same fallback to
+// floating point, floating point through strtod with the locale's decimal point. nlohmann's
+// lexer takes each byte through several layers (and keeps a copy of each token for error
+// messages); schemas are mostly plain, and this reads them in a fraction of the time.
+class plain_reader {
+ public:
+  plain_reader(const std::string& text, bottom_up_builder& out)
+      : at_(text.data()), end_(text.data() + text.size()), out_(out) {}
+
+  bool read_document() {
+    skip_whitespace();
+    if (!value(0)) return false;
+    skip_whitespace();
+    return at_ == end_;
+  }
+
+ private:
+  static constexpr int max_depth = 256;  // deeper documents go to nlohmann's iterative parser
+
+  bool value(int depth) {
+    if (at_ == end_) return false;
+    switch (*at_) {
+      case '{': return object(depth + 1);
+      case '[': return array(depth + 1);
+      case '"': {
+        std::string text;
+        return string(text) && out_.string(text);
+      }
+      case 't': return literal("true") && out_.boolean(true);
+      case 'f': return literal("false") && out_.boolean(false);
+      case 'n': return literal("null") && out_.null();
+      default: return number();
+    }
+  }
+
+  bool object(int depth) {
+    if (depth > max_depth) return false;
+    ++at_;  // '{'
+    out_.start_object(static_cast<std::size_t>(-1));
+    skip_whitespace();
+    if (next_is('}')) return out_.end_object();
+    for (;;) {
+      std::string key;
+      if (at_ == end_ || *at_ != '"' || !string(key)) return false;
+      out_.key(key);
+      skip_whitespace();
+      if (!next_is(':')) return false;
+      skip_whitespace();
+      if (!value(depth)) return false;
+      skip_whitespace();
+      if (next_is(',')) {
+        skip_whitespace();
+        continue;
+      }
+      return next_is('}') && out_.end_object();
+    }
+  }
+
+  bool array(int depth) {
+    if (depth > max_depth) return false;
+    ++at_;  // '['
+    out_.start_array(static_cast<std::size_t>(-1));
+    skip_whitespace();
+    if (next_is(']')) return out_.end_array();
+    for (;;) {
+      if (!value(depth)) return false;
+      skip_whitespace();
+      if (next_is(',')) {
+        skip_whitespace();
+        continue;
+      }
+      return next_is(']') && out_.end_array();
+    }
+  }
+
+  // At the opening quote. Printable ASCII and the two-character escapes; nothing else.
+  bool string(std::string& out) {
+    ++at_;
+    const char* run = at_;  // bytes copied as they are, up to the next escape or the end
+    for (;;) {
+      if (at_ == end_) return false;
+      auto c = static_cast<unsigned char>(*at_);
+      if (c == '"') {
+        out.append(run, at_);
+        ++at_;
+        return true;
+      }
+      if (c < 0x20 || c >= 0x80) return false;
+      if (c != '\\') {
+        ++at_;
+        continue;
+      }
+      out.append(run, at_);
+      if (++at_ == end_) return false;
+      switch (*at_) {
+        case '"': out += '"'; break;
+        case '\\': out += '\\'; break;
+        case '/': out += '/'; break;
+        case 'b': out += '\b'; break;
+        case 'f': out += '\f'; break;
+        case 'n': out += '\n'; break;
+        case 'r': out += '\r'; break;
+        case 't': out += '\t'; break;
+        default: return false;  // \u and invalid escapes
+      }
+      run = ++at_;
+    }
+  }
+
+  bool literal(std::string_view word) {
+    if (static_cast<std::size_t>(end_ - at_) < word.size() || std::string_view(at_, word.size()) != word) return false;
+    at_ += word.size();
+    return true;
+  }
+
+  // JSON's number grammar, then the conversions nlohmann's lexer makes.
+  bool number() {
+    const char* start = at_;
+    bool negative = next_is('-');
+    if (at_ == end_ || !is_digit(*at_)) return false;
+    if (*at_ == '0') ++at_;
+    else skip_digits();
+    bool integral = true;
+    if (next_is('.')) {
+      integral = false;
+      if (at_ == end_ || !is_digit(*at_)) return false;
+      skip_digits();
+    }
+    if (at_ != end_ && (*at_ == 'e' || *at_ == 'E')) {
+      integral = false;
+      ++at_;
+      if (at_ != end_ && (*at_ == '+' || *at_ == '-')) ++at_;
+      if (at_ == end_ || !is_digit(*at_)) return false;
+      skip_digits();
+    }
+    std::string token(start, at_);  // nul-terminated for the C conversions
+    char* stop = nullptr;
+    errno = 0;
+    if (integral && !negative) {
+      auto x = std::strtoull(token.c_str(), &stop, 10);
+      if (errno == 0) return out_.number_unsigned(static_cast<ojson::number_unsigned_t>(x));
+    } else if (integral) {
+      auto x = std::strtoll(token.c_str(), &stop, 10);
+      if (errno == 0) return out_.number_integer(static_cast<ojson::number_integer_t>(x));
+    }
+    // As nlohmann does: the locale's decimal point, so strtod reads the fraction in any locale.
+    const lconv* locale = std::localeconv();
+    char point = locale->decimal_point == nullptr ? '.' : *locale->decimal_point;
+    std::replace(token.begin(), token.end(), '.', point);
+    double x = std::strtod(token.c_str(), &stop);
+    // Out of range ("1e400"): nlohmann reports it.
+    if (stop != token.c_str() + token.size() || !std::isfinite(x)) return false;
+    return out_.number_float(x, token);
+  }
+
+  void skip_digits() {
+    while (at_ != end_ && is_digit(*at_)) ++at_;
+  }
+  static bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+  bool next_is(char c) {
+    if (at_ == end_ || *at_ != c) return false;
+    ++at_;
+    return true;
+  }
+  void skip_whitespace() {
+    while (at_ != end_ && (*at_ == ' ' || *at_ == '\t' || *at_ == '\n' || *at_ == '\r')) ++at_;
+  }
+
+  const char* at_;
+  const char* end_;
+  bottom_up_builder& out_;
+};
+
 }  // namespace
 
+std::optional<nlohmann::ordered_json> parse_plain_json(const std::string& text) {
+  bottom_up_builder builder;
+  if (!plain_reader(text, builder).read_document()) return std::nullopt;
+  return builder.take();
+}
+
 nlohmann::ordered_json parse_ordered_json(const std::string& text) {
+  if (auto plain = parse_plain_json(text)) return std::move(*plain);
   bottom_up_builder builder;
   ojson::sax_parse(text, &builder);
   return builder.take();
