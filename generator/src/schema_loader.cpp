@@ -23,9 +23,8 @@ namespace {
 using ojson = nlohmann::ordered_json;
 using ir::type_expr;
 using kind = ir::type_expr::kind;
-// Keywords are looked up as string_views on purpose: ordered_json searches an object's keys one
-// by one, and a const char* key costs a strlen and a memcmp per key, where a string_view compares
-// lengths first. The loader looks keywords up many times per subschema.
+// Keywords are compared as string_views (see member() below): lengths first, where comparing with
+// a const char* runs strlen and memcmp for every key it meets.
 using namespace std::string_view_literals;
 
 // `ptr` + "/" + the escaped key, built in one string: pointers are made for every subschema.
