@@ -33,23 +33,33 @@ void keep_freed_memory() {
   mallopt(M_MMAP_THRESHOLD, 64 << 20);
 }
 
-void run_generate(const generate_options& o) {
-  keep_freed_memory();
-  // Everything is generated before anything is written: one bad schema leaves DIR untouched.
-  // Schemas are generated on every core; what is reported reads as if they ran one by one: the
-  // warnings of each schema up to the first that fails, then its error.
-  std::vector<gen::header_outcome> outcomes = gen::generate_headers_into(o.output_dir, o.schemas, o.render);
-  std::vector<gen::generated_header> headers;
+// Every schema must succeed before an existing header is replaced: one bad schema leaves DIR as
+// it was (headers the run created are removed again). Schemas are generated on every core; what
+// is reported reads as if they ran one by one: the warnings of each schema up to the first that
+// fails, then its error.
+void check_outcomes(const generate_options& o, const std::vector<gen::header_outcome>& outcomes) {
   std::set<std::string> names;
   for (std::size_t i = 0; i < outcomes.size(); ++i) {
     if (outcomes[i].error) std::rethrow_exception(outcomes[i].error);
-    gen::generated_header& header = outcomes[i].header;
+    const gen::generated_header& header = outcomes[i].header;
     for (const auto& w : header.warnings) std::cerr << "schemaforge: warning: " << w.to_string() << '\n';
     if (!names.insert(header.file_name).second)
       throw command_failure(exit_bad_input, "two schemas would both write " + header.file_name + " (" + o.schemas[i] +
                                                 "); rename one of them or generate them into different directories");
-    headers.push_back(std::move(header));
   }
+}
+
+void run_generate(const generate_options& o) {
+  keep_freed_memory();
+  gen::headers_into_directory result = gen::generate_headers_into(o.output_dir, o.schemas, o.render);
+  try {
+    check_outcomes(o, result.outcomes);
+  } catch (...) {
+    gen::undo_new_headers(result);
+    throw;
+  }
+  std::vector<gen::generated_header> headers;
+  for (auto& outcome : result.outcomes) headers.push_back(std::move(outcome.header));
   gen::write_headers(o.output_dir, headers);
 }
 

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: MIT
-# cmake -DCLI=<exe> -DARGS=<a;b;c> -DEXPECT_RC=<n> -DEXPECT_ERR=<regex> [-DEXPECT_OUT=<regex>] -P check_cli.cmake
-# Runs the CLI and checks its exit status, stderr (whole text against a regex) and that stdout
-# stays empty unless EXPECT_OUT is given.
+# cmake -DCLI=<exe> -DARGS=<a;b;c> -DEXPECT_RC=<n> -DEXPECT_ERR=<regex> [-DEXPECT_OUT=<regex>]
+#       [-DEXPECT_FILE=<path>] [-DEXPECT_NO_PATH=<path>] -P check_cli.cmake
+# Runs the CLI and checks its exit status, stderr (whole text against a regex), that stdout
+# stays empty unless EXPECT_OUT is given, and that a path was written or not left behind.
 execute_process(COMMAND "${CLI}" ${ARGS} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
 if(NOT rc EQUAL EXPECT_RC)
   message(FATAL_ERROR "exit status ${rc}, expected ${EXPECT_RC}\nstderr: ${err}")
@@ -18,4 +19,7 @@ elseif(NOT out STREQUAL "")
 endif()
 if(DEFINED EXPECT_FILE AND NOT EXISTS "${EXPECT_FILE}")
   message(FATAL_ERROR "${EXPECT_FILE} was not written")
+endif()
+if(DEFINED EXPECT_NO_PATH AND EXISTS "${EXPECT_NO_PATH}")
+  message(FATAL_ERROR "${EXPECT_NO_PATH} was left behind")
 endif()

@@ -168,7 +168,7 @@ TEST_CASE("write_headers writes every header and reports the first failure") {
   CHECK(std::filesystem::is_regular_file(dir / "blocked" / "h3.hpp"));
 }
 
-TEST_CASE("generate_headers_into marks headers the directory already holds and frees their text") {
+TEST_CASE("generate_headers_into: held headers are marked, new ones written at once, differing ones kept for later") {
   auto dir = temp_dir("generate-into");
   std::vector<std::string> paths;
   for (int i = 0; i < 4; ++i) {
@@ -181,22 +181,52 @@ TEST_CASE("generate_headers_into marks headers the directory already holds and f
   std::ofstream(out / "s0.hpp") << generate_header(paths[0]).text;                 // the same header
   std::ofstream(out / "s1.hpp") << generate_header(paths[1]).text << "// edited\n";  // another text
   std::ofstream(out / "s2.hpp") << generate_header(paths[3]).text;                 // another header
-  auto outcomes = generate_headers_into(out.string(), paths, {}, 2);
+  auto result = generate_headers_into(out.string(), paths, {}, 2);
+  const auto& outcomes = result.outcomes;
   REQUIRE(outcomes.size() == 4);
+  CHECK(result.created_directories.empty());
   CHECK(outcomes[0].header.up_to_date);
+  CHECK_FALSE(outcomes[0].header.created);
   CHECK(outcomes[0].header.text.empty());
   CHECK(outcomes[0].header.file_name == "s0.hpp");
-  for (int i = 1; i < 4; ++i) {
+  for (int i = 1; i < 3; ++i) {
     CHECK_FALSE(outcomes[i].header.up_to_date);
     CHECK(outcomes[i].header.text == generate_header(paths[i]).text);
   }
+  // s3.hpp did not exist: written at once, and its text freed.
+  CHECK(outcomes[3].header.created);
+  CHECK(outcomes[3].header.up_to_date);
+  CHECK(outcomes[3].header.text.empty());
+  CHECK(file_holds((out / "s3.hpp").string(), generate_header(paths[3]).text));
+
   std::vector<generated_header> headers;
-  for (auto& o : outcomes) headers.push_back(std::move(o.header));
+  for (const auto& o : outcomes) headers.push_back(o.header);
   auto before = std::filesystem::last_write_time(out / "s0.hpp");
   write_headers(out.string(), headers);
   CHECK(std::filesystem::last_write_time(out / "s0.hpp") == before);  // left alone, not emptied
   for (int i = 0; i < 4; ++i) CHECK(file_holds((out / ("s" + std::to_string(i) + ".hpp")).string(), generate_header(paths[i]).text));
   CHECK_FALSE(file_holds((out / "absent.hpp").string(), ""));
+
+  SECTION("undo removes what the call created, and only that") {
+    std::filesystem::remove(out / "s3.hpp");
+    std::ofstream(out / "s1.hpp") << "// edited again\n";
+    auto again = generate_headers_into(out.string(), paths, {}, 2);
+    REQUIRE(std::filesystem::exists(out / "s3.hpp"));
+    undo_new_headers(again);
+    CHECK_FALSE(std::filesystem::exists(out / "s3.hpp"));
+    CHECK(file_holds((out / "s0.hpp").string(), generate_header(paths[0]).text));
+    CHECK(file_holds((out / "s1.hpp").string(), "// edited again\n"));  // never replaced by generate_headers_into
+  }
+  SECTION("undo removes the directories the call made") {
+    auto deep = dir / "new" / "deeper" / "out";
+    auto made = generate_headers_into((deep / "").string(), paths, {}, 2);  // a trailing "/" too
+    REQUIRE(made.created_directories.size() == 3);
+    CHECK(made.created_directories[0] == (dir / "new").string());
+    CHECK(std::filesystem::exists(deep / "s2.hpp"));
+    undo_new_headers(made);
+    CHECK_FALSE(std::filesystem::exists(dir / "new"));
+    CHECK(std::filesystem::exists(dir / "s0.schema.json"));
+  }
 }
 
 TEST_CASE("member keys are written as nlohmann writes them, escapes included") {

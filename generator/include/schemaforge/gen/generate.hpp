@@ -17,9 +17,11 @@ struct generated_header {
   std::string file_name;  // "<stem>.hpp"
   std::string text;       // the header
   diagnostics warnings;   // unsupported keywords and other non-fatal findings, with JSON pointers
-  // Set by generate_headers_into when the output directory already holds exactly this header;
-  // `text` is then released (empty) and write_headers leaves the file alone.
+  // Set by generate_headers_into when the output directory holds exactly this header (it did
+  // already, or the call created the file); `text` is then released (empty) and write_headers
+  // leaves the file alone.
   bool up_to_date = false;
+  bool created = false;  // generate_headers_into created the file: there was none of that name
 };
 
 // Loads `schema_path` and renders its header. Throws input_error (file + JSON pointer) for an
@@ -38,13 +40,29 @@ struct header_outcome {
 std::vector<header_outcome> generate_headers(const std::vector<std::string>& schema_paths, const render_options& options = {},
                                              unsigned threads = 0);
 
-// generate_headers for headers that go to `output_dir`: each worker compares its header with the
-// file already there as soon as it has it (the text is still in cache) and, when they are equal,
-// marks it up_to_date and frees the text. Regenerating unchanged schemas, the usual case in a
-// build, then neither holds all texts at once nor leaves a serial compare for write_headers. Only
-// reads the directory.
-std::vector<header_outcome> generate_headers_into(const std::string& output_dir, const std::vector<std::string>& schema_paths,
-                                                  const render_options& options = {}, unsigned threads = 0);
+// What generate_headers_into did: each schema's outcome, and the directories it made.
+struct headers_into_directory {
+  std::string output_dir;
+  std::vector<header_outcome> outcomes;  // in the order of the schemas
+  std::vector<std::string> created_directories;  // the output directory and its missing parents, outermost first
+};
+
+// generate_headers for headers that go to `output_dir` (created when missing). Each worker deals
+// with its header as soon as it has it, while the text is in cache:
+//  - the directory already holds exactly that text: up_to_date, nothing written;
+//  - there is no file of that name: the worker writes it (created, up_to_date), so that writing
+//    new headers overlaps with generating the others;
+//  - the file differs: the text is kept for write_headers, which replaces existing files only
+//    once the caller has seen that every schema succeeded.
+// Texts marked up_to_date are freed, so a run never holds them all. A file that cannot be written
+// is that schema's error. When the call fails as a whole, undo_new_headers removes what it added.
+headers_into_directory generate_headers_into(const std::string& output_dir, const std::vector<std::string>& schema_paths,
+                                             const render_options& options = {}, unsigned threads = 0);
+
+// Removes the headers generate_headers_into created and then the directories it made (if they
+// are empty), leaving the file system as it was: a generate call that fails changes nothing.
+// Best effort, never throws: the call is failing already.
+void undo_new_headers(const headers_into_directory& result);
 
 // write_file_if_changed for each header that is not up_to_date, as output_dir/<file_name>, spread over `threads`
 // threads (0: one per core). Throws what the first failing write (in the order of `headers`)
