@@ -2,6 +2,7 @@
 #include "parallel_for.hpp"
 
 #include <algorithm>
+#include <cerrno>
 #include <atomic>
 #include <memory>
 #include <system_error>
@@ -28,11 +29,15 @@ class worker_thread {
     cpu_set_t elsewhere = start_->allowed;
     const int here = sched_getcpu();
     if (here >= 0) CPU_CLR(here, &elsewhere);
-    pthread_attr_t attr;
-    pthread_attr_init(&attr);
-    if (CPU_COUNT(&elsewhere) > 0) pthread_attr_setaffinity_np(&attr, sizeof elsewhere, &elsewhere);
-    const int failed = pthread_create(&thread_, &attr, &run, start_.get());
-    pthread_attr_destroy(&attr);
+    int failed = EINVAL;
+    if (CPU_COUNT(&elsewhere) > 0) {
+      pthread_attr_t attr;
+      pthread_attr_init(&attr);
+      pthread_attr_setaffinity_np(&attr, sizeof elsewhere, &elsewhere);
+      failed = pthread_create(&thread_, &attr, &run, start_.get());
+      pthread_attr_destroy(&attr);
+    }
+    if (failed == EINVAL) failed = pthread_create(&thread_, nullptr, &run, start_.get());  // no usable other CPU
     if (failed) throw std::system_error(failed, std::generic_category(), "cannot start a thread");
   }
   worker_thread(const worker_thread&) = delete;
