@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "schema_keywords.hpp"
 
+#include "json_pointer.hpp"
+
 #include <algorithm>
 #include <array>
 #include <string_view>
@@ -46,16 +48,6 @@ bool listed(const std::array<std::string_view, N>& sorted, std::string_view key)
   return std::binary_search(sorted.begin(), sorted.end(), key);
 }
 
-std::string token(const std::string& key) {
-  std::string out;
-  for (char c : key) {
-    if (c == '~') out += "~0";
-    else if (c == '/') out += "~1";
-    else out += c;
-  }
-  return out;
-}
-
 bool is_schema(const ojson& v) { return v.is_object() || v.is_boolean(); }
 
 }  // namespace
@@ -66,7 +58,7 @@ bool is_validation_only(std::string_view keyword) {
 
 void check_keywords(const ojson& s, const std::string& ptr, diagnostics& warnings, const std::string& file) {
   auto fail = [&](const std::string& key, const std::string& what) {
-    throw input_error({diagnostic::severity::error, what, file, ptr + "/" + token(key)});
+    throw input_error({diagnostic::severity::error, what, file, pointer_child(ptr, key)});
   };
   for (auto it = s.begin(); it != s.end(); ++it) {
     const std::string& key = it.key();
@@ -83,7 +75,7 @@ void check_keywords(const ojson& s, const std::string& ptr, diagnostics& warning
       for (auto p = v.begin(); p != v.end(); ++p)
         if (!is_schema(p.value()))
           throw input_error({diagnostic::severity::error, "a schema must be a JSON object or a boolean", file,
-                             ptr + "/" + token(key) + "/" + token(p.key())});
+                             pointer_child(pointer_child(ptr, key), p.key())});
     } else if (name == "required") {
       if (!v.is_array() || !std::all_of(v.begin(), v.end(), [](const ojson& r) { return r.is_string(); }))
         fail(key, "\"required\" must be an array of property names (draft-04 boolean \"required\" is not supported)");
@@ -112,12 +104,12 @@ void check_keywords(const ojson& s, const std::string& ptr, diagnostics& warning
     } else if (listed(unsupported_keywords, name)) {
       warnings.push_back({diagnostic::severity::warning,
                           "keyword \"" + key + "\" is not supported; the C++ type ignores it (json_schema() keeps it)",
-                          file, ptr + "/" + token(key)});
+                          file, pointer_child(ptr, key)});
     } else if (name.starts_with("x-")) {
       // Vendor extensions are annotations.
     } else {
       warnings.push_back({diagnostic::severity::warning, "unknown keyword \"" + key + "\" is ignored (a typo?)", file,
-                          ptr + "/" + token(key)});
+                          pointer_child(ptr, key)});
     }
   }
 }

@@ -4,6 +4,7 @@
 #include <schemaforge/gen/schema_loader.hpp>
 
 #include "ordered_json_reader.hpp"
+#include "json_pointer.hpp"
 #include "schema_layout.hpp"
 #include "schema_keywords.hpp"
 
@@ -27,19 +28,7 @@ using kind = ir::type_expr::kind;
 // a const char* runs strlen and memcmp for every key it meets.
 using namespace std::string_view_literals;
 
-// `ptr` + "/" + the escaped key, built in one string: pointers are made for every subschema.
-std::string child(const std::string& ptr, std::string_view key) {
-  std::string out;
-  out.reserve(ptr.size() + 1 + key.size());
-  out += ptr;
-  out += '/';
-  for (char c : key) {
-    if (c == '~') out += "~0";
-    else if (c == '/') out += "~1";
-    else out += c;
-  }
-  return out;
-}
+std::string child(const std::string& ptr, std::string_view key) { return detail::pointer_child(ptr, key); }
 std::string child(const std::string& ptr, std::size_t index) { return ptr + "/" + std::to_string(index); }
 
 // A URI fragment may percent-encode characters; JSON pointers in $ref often do ("%24defs").

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "emit.hpp"
 
+#include "json_pointer.hpp"
+
 #include <algorithm>
 #include <optional>
 
@@ -19,21 +21,6 @@ int popcount(unsigned v) noexcept {
   int n = 0;
   for (; v; v &= v - 1) ++n;
   return n;
-}
-
-std::string escape_pointer_token(const std::string& key) {
-  std::string out;
-  out.reserve(key.size());
-  for (char c : key) {
-    if (c == '~') {
-      out += "~0";
-    } else if (c == '/') {
-      out += "~1";
-    } else {
-      out += c;
-    }
-  }
-  return out;
 }
 
 std::string counts(const shape& s) {
@@ -150,7 +137,7 @@ class emitter {
       if (always) required.push_back(p.key);
       std::string presence = "in " + std::to_string(p.present) + " of " + std::to_string(s.objects) + " objects -> " +
                              (always ? "required" : "optional");
-      properties[p.key] = position(*p.value, path + "/" + escape_pointer_token(p.key), presence);
+      properties[p.key] = position(*p.value, detail::pointer_child(path, p.key), presence);
     }
     if (!properties.empty()) out["properties"] = std::move(properties);
     if (!required.empty()) out["required"] = std::move(required);
