@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "stream/partial_json.hpp"
 
+#include "json_pointer_token.hpp"
+
 #include <utility>
 
 namespace schemaforge::detail {
@@ -22,18 +24,6 @@ int hex_value(char c) {
 
 // A number this long is not something a model writes on purpose; bounding it bounds memory.
 constexpr std::size_t max_number_length = 1024;
-
-void append_pointer_token(std::string& out, std::string_view token) {
-  for (char c : token) {
-    if (c == '~') {
-      out += "~0";
-    } else if (c == '/') {
-      out += "~1";
-    } else {
-      out += c;
-    }
-  }
-}
 
 }  // namespace
 

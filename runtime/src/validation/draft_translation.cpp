@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "validation/draft_translation.hpp"
 #include "validation/format_check.hpp"
+#include "json_pointer_token.hpp"
 
 #include <schemaforge/errors.hpp>
 
@@ -22,21 +23,11 @@ using json = nlohmann::json;
   throw error(make_error_code(errc::invalid_argument), what + " " + schema_location(pointer));
 }
 
-std::string escape_token(const std::string& token) {
-  std::string out;
-  for (char c : token) {
-    if (c == '~') {
-      out += "~0";
-    } else if (c == '/') {
-      out += "~1";
-    } else {
-      out += c;
-    }
-  }
+std::string child(const std::string& pointer, const std::string& token) {
+  std::string out = pointer + "/";
+  append_pointer_token(out, token);
   return out;
 }
-
-std::string child(const std::string& pointer, const std::string& token) { return pointer + "/" + escape_token(token); }
 std::string child(const std::string& pointer, std::size_t index) { return pointer + "/" + std::to_string(index); }
 
 // valijson percent-decodes the pointer of a `$ref`, so a literal '%' in a key must be encoded.

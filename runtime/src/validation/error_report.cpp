@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "validation/error_report.hpp"
 
+#include "json_pointer_token.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
@@ -8,20 +10,6 @@
 
 namespace schemaforge::detail {
 namespace {
-
-std::string escape_token(std::string_view token) {
-  std::string out;
-  for (char c : token) {
-    if (c == '~') {
-      out += "~0";
-    } else if (c == '/') {
-      out += "~1";
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
 
 // valijson prints bounds with std::to_string(double): "5.000000" reads better as "5".
 std::string tidy_numbers(const std::string& text) {
@@ -70,7 +58,7 @@ std::string instance_pointer(const nlohmann::json& instance, const std::vector<s
     std::string_view token(step);
     if (token.size() >= 2 && token.front() == '[' && token.back() == ']') token = token.substr(1, token.size() - 2);
     pointer += '/';
-    pointer += escape_token(token);
+    append_pointer_token(pointer, token);
     if (!at) continue;
     if (at->is_object()) {
       auto found = at->find(std::string(token));
@@ -279,7 +267,7 @@ std::optional<validation_error> describe(const nlohmann::json& translated, const
   if (result.message.size() > prefix.size() + suffix.size() && starts_with(result.message, prefix) &&
       result.message.compare(result.message.size() - suffix.size(), suffix.size(), suffix) == 0) {
     result.pointer += '/';
-    result.pointer += escape_token(std::string_view(result.message).substr(prefix.size(), result.message.size() - prefix.size() - suffix.size()));
+    append_pointer_token(result.pointer, std::string_view(result.message).substr(prefix.size(), result.message.size() - prefix.size() - suffix.size()));
     result.message = "property is not allowed here";
   }
   return result;
