@@ -2,8 +2,8 @@
 #include "parallel_for.hpp"
 
 #include <algorithm>
-#include <cerrno>
 #include <atomic>
+#include <cerrno>
 #include <memory>
 #include <system_error>
 #include <thread>

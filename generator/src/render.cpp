@@ -8,10 +8,7 @@
 #include "mustache/mustache_template.hpp"
 #include "view_model.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
-#include <cstring>
 #include <filesystem>
 #include <memory>
 #include <mutex>
