@@ -309,11 +309,9 @@ class loader {
     return t;
   }
 
-  // A subschema: when it is the document's own node at `ptr` (not a copy made by merging), it
-  // goes through type_of_ref, so a $ref elsewhere to the same location gets the same type.
-  // A document node always comes with its own pointer (copies made by merging are never document
-  // nodes), so asking whether `schema` is one is enough; walking `ptr` cost a linear key search
-  // per level, per property.
+  // A subschema: when it is one of the document's nodes (not a copy made by merging) it goes
+  // through type_of_ref, so a $ref elsewhere to the same location gets the same type. A document
+  // node always comes with its own pointer, so asking whether `schema` is one is enough.
   type_expr sub(const ojson& schema, const std::string& ptr, const name_hint& hint) {
     if (location_index(schema)) return type_of_ref(ptr, &hint, &schema);
     return build(schema, ptr, hint, nullptr);
